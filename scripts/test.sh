@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# test.sh: everything 'make test' does. ARCHES (default: x86_64) selects
+# the architectures. Every step is recorded, a failed step does not stop
+# the independent ones, and the summary ends with "N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ARCHES=${ARCHES:-x86_64}
+start=$(date +%s)
+rm -f "$RESULTS/summary.tsv"
+mkdir -p "$RESULTS" "$BUILD/logs"
+
+# step NAME CMD...: run CMD, record its status, print its duration.
+step() {
+	local name=$1 t0 rc
+	shift
+	t0=$(date +%s)
+	log "$name"
+	"$@"
+	rc=$?
+	if [ $rc = 0 ]; then
+		record PASS "$name"
+	else
+		record FAIL "$name" "exit status $rc"
+	fi
+	log "$name: $([ $rc = 0 ] && echo ok || echo FAILED) in $(($(date +%s) - t0)) s"
+	return $rc
+}
+
+# boot NAME LIMIT: boot kernel NAME with the test guest and judge it.
+boot() {
+	local name=$1 limit=$2 arch qs t0
+	arch=$(arch_of "$name")
+	t0=$(date +%s)
+	log "$name: booting the tests (limit $limit s)"
+	bash "$REPO/scripts/run-vm.sh" "$name" "$BUILD/userland/$arch/tests.cpio" test \
+		"$BUILD/logs/$name.log" "$limit"
+	qs=$?
+	python3 "$REPO/scripts/parse-log.py" "$BUILD/logs/$name.log" --group "$name" \
+		--tests "$BUILD/userland/$arch/tests.list" --kunit "$REPO/test-vm/kunit-suites" \
+		--qemu-status "$qs" --results "$RESULTS/summary.tsv"
+	log "$name: tests ran in $(($(date +%s) - t0)) s (console: build/logs/$name.log)"
+}
+
+step deps bash "$REPO/scripts/deps.sh" || { python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"; exit 1; }
+step tree bash "$REPO/scripts/tree.sh" || { python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"; exit 1; }
+log "kernel $(kernel_version), Debian $KSRC_PKG $(pkg_version $KSRC_PKG)," \
+	"$(qemu-system-x86_64 --version | head -1)"
+step series/check bash "$REPO/scripts/check-series.sh"
+
+for arch in $ARCHES; do
+	if step "build/$arch-release" bash "$REPO/scripts/build-kernel.sh" "$arch-release" &&
+		step "build/$arch-userland" bash "$REPO/scripts/build-userland.sh" "$arch" tests; then
+		boot "$arch-release" 600
+		step "$arch-harness-selfcheck" bash "$REPO/scripts/selfcheck.sh" "$arch"
+	fi
+	if step "build/$arch-debug" bash "$REPO/scripts/build-kernel.sh" "$arch-debug" &&
+		[ -f "$BUILD/userland/$arch/tests.cpio" ]; then
+		boot "$arch-debug" 1500
+	fi
+	step "build/$arch-noperfmon" bash "$REPO/scripts/build-kernel.sh" "$arch-noperfmon"
+done
+
+log "make test took $(($(date +%s) - start)) s"
+python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"
