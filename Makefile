@@ -7,6 +7,7 @@
 #                       all tests in the VMs, summary
 #   make series         regenerate patches/ from the repository
 #   make check-series   patches/ fresh, quilt-clean, checkpatch-clean
+#   make test-quick     rebuild and boot only the release kernel(s)
 #   make test-selfcheck show that the harness fails a broken guest
 #   make kernel         build the release kernel(s) only
 #
@@ -17,7 +18,7 @@ ARCHES := $(if $(ARCH),$(ARCH),x86_64)
 export ARCHES
 S := scripts
 
-.PHONY: all run test deps tree series check-series test-selfcheck kernel clean distclean
+.PHONY: all run test test-quick deps tree series check-series test-selfcheck kernel clean distclean
 
 all: run
 
@@ -32,6 +33,9 @@ run:
 
 test:
 	@bash $(S)/test.sh
+
+test-quick:
+	@QUICK=1 bash $(S)/test.sh
 
 series: tree
 	@python3 $(S)/series.py generate build/linux-pristine patches

@@ -37,10 +37,10 @@ else
 	record FAIL "$arch-harness-selfcheck/non-zero-status" "the runner passed a broken guest"
 	failures=$((failures + 1))
 fi
-expect failed-case '^FAIL\tselfcheck/selfcheck_fail\.fails_on_purpose\t'
+expect failed-case '^FAIL\tselfcheck/selfcheck_fail\.global\.fails_on_purpose\t'
 expect missing-test '^FAIL\tselfcheck/selfcheck_missing\tmissing'
 expect kernel-warn '^FAIL\tselfcheck/kernel-log\tsplat: .*WARNING:'
-expect good-case-passes '^PASS\tselfcheck/selfcheck_fail\.passes\t'
+expect good-case-passes '^PASS\tselfcheck/selfcheck_fail\.global\.passes\t'
 expect good-test-passes '^PASS\tselfcheck/sysfs_test\.sysfs\.version\t'
 expect run-completes '^PASS\tselfcheck/boot\t'
 [ $failures = 0 ]
