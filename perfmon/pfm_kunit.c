@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the perfmon core's internal logic.
+ * KUnit tests of the perfmon core's internal logic: sysfs formatting and
+ * parsing, PMU description checks, session exclusion.
  */
 #include <kunit/test.h>
 #include <linux/perfmon.h>
+#include <linux/perfmon_pmu.h>
 #include <linux/string.h>
 #include <asm/unistd.h>
 
@@ -38,9 +40,269 @@ static void pfm_test_syscall_base(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nr, __NR_pfm_create_context);
 }
 
+struct pfm_group_case {
+	const char	*in;
+	int		ret;
+	s64		val;
+};
+
+static const struct pfm_group_case pfm_group_cases[] = {
+	{ "-1\n", 0, PFM_GROUP_PERM_ANY },
+	{ "-1", 0, PFM_GROUP_PERM_ANY },
+	{ "0\n", 0, 0 },
+	{ "1000\n", 0, 1000 },
+	{ "4294967294", 0, 4294967294LL },
+	{ "4294967295", -EINVAL, 0 },	/* (gid_t)-1 is no gid */
+	{ "4294967296", -EINVAL, 0 },
+	{ "-2", -EINVAL, 0 },
+	{ "", -EINVAL, 0 },
+	{ "abc", -EINVAL, 0 },
+	{ "12abc", -EINVAL, 0 },
+	{ "1 2", -EINVAL, 0 },
+};
+
+static void pfm_group_desc(const struct pfm_group_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->in);
+}
+KUNIT_ARRAY_PARAM(pfm_group, pfm_group_cases, pfm_group_desc);
+
+static void pfm_test_parse_group(struct kunit *test)
+{
+	const struct pfm_group_case *c = test->param_value;
+	s64 v = 12345;
+
+	KUNIT_EXPECT_EQ(test, pfm_parse_group(c->in, &v), c->ret);
+	KUNIT_EXPECT_EQ(test, v, c->ret ? 12345 : c->val);
+}
+
+struct pfm_limit_case {
+	const char	*in;
+	bool		unlimited_ok;
+	int		ret;
+	u64		val;
+};
+
+static const struct pfm_limit_case pfm_limit_cases[] = {
+	{ "-1\n", true, 0, PFM_MEM_UNLIMITED },
+	{ "-1\n", false, -EINVAL, 0 },
+	{ "4096\n", false, 0, 4096 },
+	{ "4095\n", false, -EINVAL, 0 },	/* below one page */
+	{ "1048576", true, 0, 1048576 },
+	{ "2147483647", false, 0, 2147483647 },
+	{ "2147483648", false, -EINVAL, 0 },	/* above kvmalloc's limit */
+	{ "-2", true, -EINVAL, 0 },
+	{ "0x1000", false, -EINVAL, 0 },
+	{ "", true, -EINVAL, 0 },
+};
+
+static void pfm_limit_desc(const struct pfm_limit_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"%s", c->in,
+		 c->unlimited_ok ? " unlimited ok" : "");
+}
+KUNIT_ARRAY_PARAM(pfm_limit, pfm_limit_cases, pfm_limit_desc);
+
+static void pfm_test_parse_mem_limit(struct kunit *test)
+{
+	const struct pfm_limit_case *c = test->param_value;
+	u64 v = 777;
+
+	KUNIT_EXPECT_EQ(test, pfm_parse_mem_limit(c->in, 4096, PFM_ARG_MEM_LIMIT,
+						  c->unlimited_ok, &v), c->ret);
+	KUNIT_EXPECT_EQ(test, v, c->ret ? 777 : c->val);
+}
+
+/* A description that is never loaded: its operations do nothing. */
+static bool pfm_test_counts_kernel(unsigned int cnum, u64 val)
+{
+	return false;
+}
+
+static int pfm_test_load(struct pfm_context *ctx, struct pfm_event_set *set)
+{
+	return 0;
+}
+
+static void pfm_test_set_op(struct pfm_context *ctx, struct pfm_event_set *set)
+{
+}
+
+static u64 pfm_test_read_pmd(struct pfm_context *ctx, struct pfm_event_set *set,
+			     unsigned int cnum)
+{
+	return 0;
+}
+
+static void pfm_test_write_pmd(struct pfm_context *ctx, struct pfm_event_set *set,
+			       unsigned int cnum, u64 val)
+{
+}
+
+static int pfm_test_write_pmc(struct pfm_context *ctx, struct pfm_event_set *set,
+			      unsigned int cnum, u64 val)
+{
+	return 0;
+}
+
+static const struct pfm_pmu_ops pfm_test_good_ops = {
+	.pmc_counts_kernel	= pfm_test_counts_kernel,
+	.load			= pfm_test_load,
+	.unload			= pfm_test_set_op,
+	.start			= pfm_test_set_op,
+	.stop			= pfm_test_set_op,
+	.read_pmd		= pfm_test_read_pmd,
+	.write_pmd		= pfm_test_write_pmd,
+	.write_pmc		= pfm_test_write_pmc,
+};
+
+/* The same without stop: a required operation is missing. */
+static const struct pfm_pmu_ops pfm_test_ops = {
+	.pmc_counts_kernel	= pfm_test_counts_kernel,
+	.load			= pfm_test_load,
+	.unload			= pfm_test_set_op,
+	.start			= pfm_test_set_op,
+	.read_pmd		= pfm_test_read_pmd,
+	.write_pmd		= pfm_test_write_pmd,
+	.write_pmc		= pfm_test_write_pmc,
+};
+
+static const struct pfm_regmap_desc pfm_test_pmcs[] = {
+	[0] = PFM_PMC_DESC(PFM_REG_I, "CTL0", 0x1, 0xf0, 0x100),
+	[5] = PFM_PMC_DESC(PFM_REG_I, "CTL5", 0, 0, 0x105),
+};
+
+static const struct pfm_regmap_desc pfm_test_pmds[] = {
+	[0] = PFM_PMD_DESC(PFM_REG_I | PFM_REG_C, "CNT0", 32, 0x200),
+	[1] = PFM_PMD_DESC(PFM_REG_I | PFM_REG_RO, "STATUS", 64, 0x201),
+	[3] = PFM_PMD_DESC(PFM_REG_I | PFM_REG_C | PFM_REG_INTR, "CNT3", 48, 0x203),
+};
+
+static void pfm_test_init_pmu(struct pfm_pmu *pmu)
+{
+	memset(pmu, 0, sizeof(*pmu));
+	pmu->model = "kunit";
+	pmu->ops = &pfm_test_good_ops;
+	pmu->pmc_desc = pfm_test_pmcs;
+	pmu->num_pmc_desc = ARRAY_SIZE(pfm_test_pmcs);
+	pmu->pmd_desc = pfm_test_pmds;
+	pmu->num_pmd_desc = ARRAY_SIZE(pfm_test_pmds);
+}
+
+/* A consistent table gives exact bitmaps and limits, holes included. */
+static void pfm_test_pmu_scan(struct kunit *test)
+{
+	struct pfm_pmu *pmu = kunit_kzalloc(test, sizeof(*pmu), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pmu);
+	pfm_test_init_pmu(pmu);
+	KUNIT_ASSERT_EQ(test, pfm_pmu_scan(pmu), 0);
+	KUNIT_EXPECT_EQ(test, pmu->max_pmc, 6);
+	KUNIT_EXPECT_EQ(test, pmu->max_pmd, 4);
+	KUNIT_EXPECT_EQ(test, pmu->impl_pmcs[0], 0x21ULL);
+	KUNIT_EXPECT_EQ(test, pmu->impl_pmds[0], 0xbULL);
+	KUNIT_EXPECT_EQ(test, pmu->cnt_pmds[0], 0x9ULL);
+	KUNIT_EXPECT_EQ(test, pmu->rw_pmds[0], 0x9ULL);
+	KUNIT_EXPECT_EQ(test, pmu->impl_pmcs[4], 0ULL);
+}
+
+/* Tables the core cannot serve are refused before anything is exposed. */
+static void pfm_test_pmu_scan_rejects(struct kunit *test)
+{
+	struct pfm_pmu *pmu = kunit_kzalloc(test, sizeof(*pmu), GFP_KERNEL);
+	struct pfm_regmap_desc *pmds;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pmu);
+	pmds = kunit_kmalloc_array(test, ARRAY_SIZE(pfm_test_pmds), sizeof(*pmds),
+				   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pmds);
+
+	pfm_test_init_pmu(pmu);
+	pmu->ops = &pfm_test_ops;		/* no stop operation */
+	KUNIT_EXPECT_EQ(test, pfm_pmu_scan(pmu), -EINVAL);
+
+	pfm_test_init_pmu(pmu);
+	pmu->model = NULL;
+	KUNIT_EXPECT_EQ(test, pfm_pmu_scan(pmu), -EINVAL);
+
+	pfm_test_init_pmu(pmu);
+	pmu->num_pmd_desc = PFM_MAX_PMDS + 1;
+	KUNIT_EXPECT_EQ(test, pfm_pmu_scan(pmu), -EINVAL);
+
+	pfm_test_init_pmu(pmu);
+	memcpy(pmds, pfm_test_pmds, sizeof(pfm_test_pmds));
+	pmds[0].width = 65;			/* counter wider than 64 */
+	pmu->pmd_desc = pmds;
+	KUNIT_EXPECT_EQ(test, pfm_pmu_scan(pmu), -EINVAL);
+
+	memcpy(pmds, pfm_test_pmds, sizeof(pfm_test_pmds));
+	pmds[0].width = 0;
+	KUNIT_EXPECT_EQ(test, pfm_pmu_scan(pmu), -EINVAL);
+
+	memcpy(pmds, pfm_test_pmds, sizeof(pfm_test_pmds));
+	pmds[1].width = 32;			/* narrow non-counter */
+	KUNIT_EXPECT_EQ(test, pfm_pmu_scan(pmu), -EINVAL);
+
+	memcpy(pmds, pfm_test_pmds, sizeof(pfm_test_pmds));
+	pmds[3].name = NULL;
+	KUNIT_EXPECT_EQ(test, pfm_pmu_scan(pmu), -EINVAL);
+
+	pfm_test_init_pmu(pmu);
+	pmu->num_pmd_desc = 0;			/* no PMD at all */
+	KUNIT_EXPECT_EQ(test, pfm_pmu_scan(pmu), -EINVAL);
+}
+
+/* A second description cannot replace the active one. */
+static void pfm_test_pmu_register_busy(struct kunit *test)
+{
+	struct pfm_pmu *pmu = kunit_kzalloc(test, sizeof(*pmu), GFP_KERNEL);
+	struct pfm_pmu *active;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pmu);
+	active = pfm_pmu_get();
+	if (!active)
+		kunit_skip(test, "no PMU description registered");
+	pfm_test_init_pmu(pmu);
+	KUNIT_EXPECT_EQ(test, pfm_pmu_register(pmu), -EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, pmu->kobj, NULL);
+	pfm_pmu_put(active);
+}
+
+/* Session rules of ABI.md 5.5, checked against a quiescent machine. */
+static void pfm_test_sessions(struct kunit *test)
+{
+	unsigned int task0 = pfm_sessions_task(), sys0 = pfm_sessions_sys();
+
+	if (task0 || sys0)
+		kunit_skip(test, "sessions in use");
+	KUNIT_ASSERT_EQ(test, pfm_session_acquire(true, 0), 0);
+	KUNIT_EXPECT_EQ(test, pfm_session_acquire(true, 0), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pfm_session_acquire(false, 0), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pfm_sessions_sys(), 1U);
+	if (num_possible_cpus() > 1) {
+		KUNIT_EXPECT_EQ(test, pfm_session_acquire(true, 1), 0);
+		KUNIT_EXPECT_EQ(test, pfm_sessions_sys(), 2U);
+		pfm_session_release(true, 1);
+	}
+	pfm_session_release(true, 0);
+	KUNIT_EXPECT_EQ(test, pfm_sessions_sys(), 0U);
+
+	KUNIT_ASSERT_EQ(test, pfm_session_acquire(false, 0), 0);
+	KUNIT_EXPECT_EQ(test, pfm_session_acquire(false, 0), 0);
+	KUNIT_EXPECT_EQ(test, pfm_sessions_task(), 2U);
+	KUNIT_EXPECT_EQ(test, pfm_session_acquire(true, 0), -EBUSY);
+	pfm_session_release(false, 0);
+	pfm_session_release(false, 0);
+	KUNIT_EXPECT_EQ(test, pfm_sessions_task(), 0U);
+	KUNIT_EXPECT_EQ(test, pfm_session_acquire(true, 0), 0);
+	pfm_session_release(true, 0);
+}
+
 static struct kunit_case pfm_sysfs_cases[] = {
 	KUNIT_CASE(pfm_test_version_string),
 	KUNIT_CASE(pfm_test_syscall_base),
+	KUNIT_CASE_PARAM(pfm_test_parse_group, pfm_group_gen_params),
+	KUNIT_CASE_PARAM(pfm_test_parse_mem_limit, pfm_limit_gen_params),
 	{}
 };
 
@@ -49,7 +311,29 @@ static struct kunit_suite pfm_sysfs_suite = {
 	.test_cases = pfm_sysfs_cases,
 };
 
-kunit_test_suite(pfm_sysfs_suite);
+static struct kunit_case pfm_pmu_cases[] = {
+	KUNIT_CASE(pfm_test_pmu_scan),
+	KUNIT_CASE(pfm_test_pmu_scan_rejects),
+	KUNIT_CASE(pfm_test_pmu_register_busy),
+	{}
+};
+
+static struct kunit_suite pfm_pmu_suite = {
+	.name = "perfmon_pmu",
+	.test_cases = pfm_pmu_cases,
+};
+
+static struct kunit_case pfm_res_cases[] = {
+	KUNIT_CASE(pfm_test_sessions),
+	{}
+};
+
+static struct kunit_suite pfm_res_suite = {
+	.name = "perfmon_resources",
+	.test_cases = pfm_res_cases,
+};
+
+kunit_test_suites(&pfm_sysfs_suite, &pfm_pmu_suite, &pfm_res_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the perfmon2 core");
 MODULE_LICENSE("GPL");

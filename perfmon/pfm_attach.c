@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attaching contexts to threads: pfm_load_context(), pfm_unload_context(),
+ * pfm_start(), pfm_stop(), pfm_restart(), the last close, and the exit of
+ * a monitored thread.
+ *
+ * Lock order: ctx->mutex, then task_lock(ctx->task), then ctx->lock.
+ * task->pfm_context is written under task_lock() and holds a reference
+ * on the context (ctx->refs) while set.
+ */
+#include <linux/capability.h>
+#include <linux/jump_label.h>
+#include <linux/pid.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/task_work.h>
+
+#include "pfm_priv.h"
+
+DEFINE_STATIC_KEY_DEFERRED_FALSE(pfm_ctxsw_key, HZ);
+
+/**
+ * pfm_ctxsw_key_get - enable the context-switch hooks
+ *
+ * Context: process context; may sleep.
+ */
+void pfm_ctxsw_key_get(void)
+{
+	static_branch_inc(&pfm_ctxsw_key.key);
+}
+
+/**
+ * pfm_ctxsw_key_put - disable the hooks once no thread has a context
+ *
+ * The key is switched off a second later, so that short-lived contexts
+ * do not rewrite the kernel text at each load.
+ *
+ * Context: process context; may sleep.
+ */
+void pfm_ctxsw_key_put(void)
+{
+	static_branch_slow_dec_deferred(&pfm_ctxsw_key);
+}
+
+/*
+ * Accounting of set_act_duration: an interval is open while the context
+ * is started, not masked, and (per-thread) its thread is on a CPU. Called
+ * with ctx->lock held.
+ */
+static void __pfm_interval_open(struct pfm_context *ctx)
+{
+	lockdep_assert_held(&ctx->lock);
+	if (ctx->interval_open)
+		return;
+	ctx->active_set->duration_start = local_clock();
+	ctx->interval_open = true;
+}
+
+static void __pfm_interval_close(struct pfm_context *ctx)
+{
+	struct pfm_event_set *set = ctx->active_set;
+
+	lockdep_assert_held(&ctx->lock);
+	if (!ctx->interval_open)
+		return;
+	set->duration += local_clock() - set->duration_start;
+	ctx->interval_open = false;
+}
+
+static bool pfm_ctx_on_cpu(struct pfm_context *ctx)
+{
+	return pfm_ctx_is_sys(ctx) || ctx->task == current;
+}
+
+/**
+ * pfm_set_duration - set_act_duration of a set
+ * @ctx: the context
+ * @set: the set
+ *
+ * The running interval counts for the active set of a started
+ * system-wide context; per-thread contexts add it at switches.
+ *
+ * Context: ctx->mutex held.
+ * Return: nanoseconds.
+ */
+u64 pfm_set_duration(struct pfm_context *ctx, struct pfm_event_set *set)
+{
+	unsigned long flags;
+	u64 d;
+
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	d = set->duration;
+	if (pfm_ctx_is_sys(ctx) && ctx->interval_open && set == ctx->active_set)
+		d += local_clock() - set->duration_start;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	return d;
+}
+
+/*
+ * Is @task traced by the caller and stopped, and off its CPU? This is
+ * what ptrace requests other than attach require.
+ */
+static int pfm_task_stopped(struct task_struct *task)
+{
+	bool stopped;
+
+	read_lock(&tasklist_lock);
+	stopped = task->ptrace && task->parent == current && task_is_traced(task);
+	read_unlock(&tasklist_lock);
+	if (!stopped || !wait_task_inactive(task, __TASK_TRACED))
+		return -ESRCH;
+	return 0;
+}
+
+/**
+ * pfm_check_task_stopped - check 11 of a call on a non-self context
+ * @ctx: a loaded per-thread context
+ *
+ * Context: ctx->mutex held.
+ * Return: 0, or -ESRCH when the thread is not ptrace-stopped by the caller.
+ */
+int pfm_check_task_stopped(struct pfm_context *ctx)
+{
+	lockdep_assert_held(&ctx->mutex);
+	return pfm_task_stopped(ctx->task);
+}
+
+/* Every set naming an explicit next set must name an existing one. */
+static int pfm_check_set_chain(struct pfm_context *ctx)
+{
+	struct pfm_event_set *set;
+
+	list_for_each_entry(set, &ctx->sets, list)
+		if ((set->flags & PFM_SETFL_EXPL_NEXT) && !pfm_set_find(ctx, set->id_next))
+			return -EINVAL;
+	return 0;
+}
+
+/* Look up and vet the thread of a per-thread load, in the ABI's order. */
+static struct task_struct *pfm_load_target(struct pfm_context *ctx, pid_t tid)
+{
+	struct task_struct *task;
+	int ret;
+
+	task = find_get_task_by_vpid(tid);
+	if (!task)
+		return ERR_PTR(-ESRCH);
+	ret = -EPERM;
+	if (task != current && !ptrace_may_access(task, PTRACE_MODE_READ_REALCREDS))
+		goto out_put;
+	if (task->flags & PF_KTHREAD)
+		goto out_put;
+	if (task != current) {
+		ret = pfm_task_stopped(task);
+		if (ret)
+			goto out_put;
+	}
+	ret = -EBUSY;
+	if ((task->flags & PF_EXITING) || task->exit_state)
+		goto out_put;
+	ret = -EEXIST;
+	if (READ_ONCE(task->pfm_context))
+		goto out_put;
+	return task;
+
+out_put:
+	put_task_struct(task);
+	return ERR_PTR(ret);
+}
+
+/*
+ * Publish the context in its thread. An exiting thread is refused under
+ * task_lock(), which orders this against the thread's exit hook.
+ */
+static int pfm_attach_task(struct pfm_context *ctx, struct task_struct *task)
+{
+	int ret = 0;
+
+	task_lock(task);
+	if (task->flags & PF_EXITING)
+		ret = -EBUSY;
+	else if (task->pfm_context)
+		ret = -EEXIST;
+	else
+		task->pfm_context = ctx;
+	task_unlock(task);
+	return ret;
+}
+
+static void pfm_detach_task(struct pfm_context *ctx)
+{
+	struct task_struct *task = ctx->task;
+
+	task_lock(task);
+	task->pfm_context = NULL;
+	task_unlock(task);
+	ctx->task = NULL;
+	put_task_struct(task);
+	pfm_ctxsw_key_put();
+	/* The caller holds another reference: this one is never the last. */
+	refcount_dec(&ctx->refs);
+}
+
+static void pfm_pmu_unload_sets(struct pfm_context *ctx, struct pfm_event_set *last)
+{
+	struct pfm_event_set *set;
+
+	list_for_each_entry(set, &ctx->sets, list) {
+		if (set == last)
+			break;
+		ctx->pmu->ops->unload(ctx, set);
+	}
+}
+
+static int pfm_pmu_load_sets(struct pfm_context *ctx)
+{
+	struct pfm_event_set *set;
+	int ret;
+
+	list_for_each_entry(set, &ctx->sets, list) {
+		ret = ctx->pmu->ops->load(ctx, set);
+		if (ret) {
+			pfm_pmu_unload_sets(ctx, set);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* All checks passed: reset the accounting and the message queue. */
+static void pfm_load_commit(struct pfm_context *ctx, struct pfm_event_set *first)
+{
+	struct pfm_event_set *set;
+	unsigned long flags;
+
+	list_for_each_entry(set, &ctx->sets, list) {
+		set->runs = 0;
+		set->duration = 0;
+		memset(set->ovfl_pmds, 0, sizeof(set->ovfl_pmds));
+	}
+	first->runs = 1;
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	ctx->msgq_head = 0;
+	ctx->msgq_count = 0;
+	ctx->active_set = first;
+	ctx->started = false;
+	ctx->interval_open = false;
+	ctx->state = PFM_CTX_LOADED;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+}
+
+/**
+ * __pfm_load - pfm_load_context() on a locked, unloaded context
+ * @ctx: the context
+ * @req: the request
+ *
+ * Context: ctx->mutex held.
+ * Return: 0 or the errno of the first failed check, in the ABI's order.
+ */
+int __pfm_load(struct pfm_context *ctx, struct pfarg_load *req)
+{
+	bool sys = pfm_ctx_is_sys(ctx);
+	struct task_struct *task = NULL;
+	struct pfm_event_set *first;
+	unsigned int cpu = 0;
+	int ret;
+
+	lockdep_assert_held(&ctx->mutex);
+	if (sys) {
+		cpu = raw_smp_processor_id();
+		if (req->load_pid != cpu)
+			return -EINVAL;
+	}
+	first = pfm_set_find(ctx, req->load_set);
+	if (!first || pfm_check_set_chain(ctx))
+		return -EINVAL;
+	if (!sys && (ctx->flags & PFM_FL_NOTIFY_BLOCK) && req->load_pid == task_pid_vnr(current))
+		return -EINVAL;
+	if (!sys) {
+		task = pfm_load_target(ctx, req->load_pid);
+		if (IS_ERR(task))
+			return PTR_ERR(task);
+	}
+	ret = pfm_session_acquire(sys, cpu);
+	if (ret)
+		goto out_put_task;
+	ctx->task = task;
+	ctx->cpu = cpu;
+	ret = pfm_pmu_load_sets(ctx);
+	if (ret)
+		goto out_release;
+	if (!sys) {
+		refcount_inc(&ctx->refs);
+		ret = pfm_attach_task(ctx, task);
+		if (ret) {
+			refcount_dec(&ctx->refs);
+			goto out_unload;
+		}
+		pfm_ctxsw_key_get();
+	}
+	pfm_load_commit(ctx, first);
+	return 0;
+
+out_unload:
+	pfm_pmu_unload_sets(ctx, NULL);
+out_release:
+	ctx->task = NULL;
+	pfm_session_release(sys, cpu);
+out_put_task:
+	if (task)
+		put_task_struct(task);
+	return ret;
+}
+
+/* Stop counting and close the interval; the counts go to the set. */
+static void __pfm_stop_monitoring(struct pfm_context *ctx)
+{
+	unsigned long flags;
+
+	if (!ctx->started || ctx->state != PFM_CTX_LOADED)
+		return;
+	ctx->pmu->ops->stop(ctx, ctx->active_set);
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	__pfm_interval_close(ctx);
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+}
+
+/**
+ * __pfm_unload - detach a loaded (or zombie) context
+ * @ctx: the context
+ *
+ * Stops monitoring, folds the live counts into the software values,
+ * releases the PMU resources and the session, and detaches the thread.
+ *
+ * Context: ctx->mutex held; the caller holds a reference besides the
+ * thread's.
+ * Return: 0.
+ */
+int __pfm_unload(struct pfm_context *ctx)
+{
+	bool sys = pfm_ctx_is_sys(ctx);
+	unsigned long flags;
+
+	lockdep_assert_held(&ctx->mutex);
+	__pfm_stop_monitoring(ctx);
+	pfm_pmu_unload_sets(ctx, NULL);
+	pfm_session_release(sys, ctx->cpu);
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	ctx->state = PFM_CTX_UNLOADED;
+	ctx->started = false;
+	ctx->interval_open = false;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	if (!sys)
+		pfm_detach_task(ctx);
+	return 0;
+}
+
+/* Make @set the active set of a loaded context (explicit switch). */
+static void __pfm_switch_set(struct pfm_context *ctx, struct pfm_event_set *set)
+{
+	unsigned long flags;
+
+	if (ctx->started)
+		ctx->pmu->ops->stop(ctx, ctx->active_set);
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	__pfm_interval_close(ctx);
+	ctx->active_set = set;
+	set->runs++;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	if (ctx->started)
+		ctx->pmu->ops->start(ctx, set);
+}
+
+/**
+ * __pfm_start - pfm_start() on a locked context
+ * @ctx: the context
+ * @req: the request, or NULL to keep the active set
+ *
+ * Context: ctx->mutex held.
+ * Return: 0, or -EINVAL when the context is not LOADED or the set does
+ * not exist.
+ */
+int __pfm_start(struct pfm_context *ctx, struct pfarg_start *req)
+{
+	struct pfm_event_set *set = ctx->active_set;
+	unsigned long flags;
+
+	lockdep_assert_held(&ctx->mutex);
+	if (ctx->state != PFM_CTX_LOADED)
+		return -EINVAL;
+	if (req) {
+		set = pfm_set_find(ctx, req->start_set);
+		if (!set)
+			return -EINVAL;
+	}
+	if (set != ctx->active_set)
+		__pfm_switch_set(ctx, set);
+	if (!ctx->started)
+		ctx->pmu->ops->start(ctx, set);
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	/* A start while started counts the interval so far, then a new one. */
+	__pfm_interval_close(ctx);
+	ctx->started = true;
+	if (pfm_ctx_on_cpu(ctx))
+		__pfm_interval_open(ctx);
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	return 0;
+}
+
+/**
+ * __pfm_stop - pfm_stop() on a locked context
+ * @ctx: the context
+ *
+ * Context: ctx->mutex held.
+ * Return: 0, or -EINVAL when the context is UNLOADED.
+ */
+int __pfm_stop(struct pfm_context *ctx)
+{
+	lockdep_assert_held(&ctx->mutex);
+	if (ctx->state == PFM_CTX_UNLOADED)
+		return -EINVAL;
+	__pfm_stop_monitoring(ctx);
+	ctx->started = false;
+	return 0;
+}
+
+/**
+ * __pfm_restart - pfm_restart() on a locked context
+ * @ctx: the context
+ *
+ * Without a sampling format, a restart only makes sense after an
+ * overflow masked monitoring.
+ *
+ * Context: ctx->mutex held.
+ * Return: 0, or -EBUSY when there is nothing to restart.
+ */
+int __pfm_restart(struct pfm_context *ctx)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&ctx->mutex);
+	if (ctx->state != PFM_CTX_MASKED)
+		return -EBUSY;
+	if (ctx->started)
+		ctx->pmu->ops->start(ctx, ctx->active_set);
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	ctx->state = PFM_CTX_LOADED;
+	if (ctx->started && pfm_ctx_on_cpu(ctx))
+		__pfm_interval_open(ctx);
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	return 0;
+}
+
+static void pfm_cleanup_work(struct callback_head *head)
+{
+	struct pfm_context *ctx = container_of(head, struct pfm_context, cleanup_work);
+
+	mutex_lock(&ctx->mutex);
+	if (ctx->state == PFM_CTX_ZOMBIE && ctx->task == current)
+		__pfm_unload(ctx);
+	mutex_unlock(&ctx->mutex);
+	pfm_ctx_put(ctx);
+}
+
+/**
+ * pfm_release_ctx - the last descriptor of a context is being closed
+ * @ctx: the context
+ *
+ * An unloaded context, or one attached to the caller's own thread or to
+ * a CPU, is unloaded now. One attached to another thread becomes a
+ * zombie: monitoring stops at once and the thread destroys the context
+ * on its next return to user mode (or at exit), so that its PMU state is
+ * only touched by itself.
+ *
+ * Context: process context; the file's reference is still held.
+ */
+void pfm_release_ctx(struct pfm_context *ctx)
+{
+	unsigned long flags;
+
+	mutex_lock(&ctx->mutex);
+	if (!pfm_ctx_is_loaded(ctx))
+		goto out_unlock;
+	if (pfm_ctx_is_sys(ctx) || ctx->task == current) {
+		__pfm_unload(ctx);
+		goto out_unlock;
+	}
+	__pfm_stop_monitoring(ctx);
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	ctx->state = PFM_CTX_ZOMBIE;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	refcount_inc(&ctx->refs);
+	init_task_work(&ctx->cleanup_work, pfm_cleanup_work);
+	if (task_work_add(ctx->task, &ctx->cleanup_work, TWA_RESUME))
+		refcount_dec(&ctx->refs);	/* exiting: the exit hook cleans up */
+out_unlock:
+	mutex_unlock(&ctx->mutex);
+}
+
+/**
+ * __pfm_exit_thread - a thread with a context is exiting
+ * @tsk: the exiting thread (current)
+ *
+ * Folds the counts, unloads the context and tells its owner with
+ * PFM_MSG_END; a zombie is destroyed.
+ *
+ * Context: do_exit(), process context.
+ */
+void __pfm_exit_thread(struct task_struct *tsk)
+{
+	struct pfm_context *ctx;
+	bool zombie;
+
+	task_lock(tsk);
+	ctx = tsk->pfm_context;
+	if (ctx)
+		refcount_inc(&ctx->refs);
+	task_unlock(tsk);
+	if (!ctx)
+		return;
+	mutex_lock(&ctx->mutex);
+	if (ctx->task == tsk) {
+		zombie = ctx->state == PFM_CTX_ZOMBIE;
+		__pfm_unload(ctx);
+		if (!zombie)
+			pfm_msg_end(ctx);
+	}
+	mutex_unlock(&ctx->mutex);
+	pfm_ctx_put(ctx);
+}
+
+/**
+ * __pfm_ctxsw_out - a thread with a context leaves its CPU
+ * @prev: the thread
+ *
+ * Context: scheduler, interrupts disabled, runqueue locked.
+ */
+void __pfm_ctxsw_out(struct task_struct *prev)
+{
+	struct pfm_context *ctx = READ_ONCE(prev->pfm_context);
+
+	raw_spin_lock(&ctx->lock);
+	__pfm_interval_close(ctx);
+	raw_spin_unlock(&ctx->lock);
+	this_cpu_inc(pfm_stats.ctxsw_out);
+}
+
+/**
+ * __pfm_ctxsw_in - a thread with a context gets a CPU
+ * @next: the thread
+ *
+ * Context: scheduler, interrupts disabled.
+ */
+void __pfm_ctxsw_in(struct task_struct *next)
+{
+	struct pfm_context *ctx = READ_ONCE(next->pfm_context);
+
+	raw_spin_lock(&ctx->lock);
+	if (ctx->started && ctx->state == PFM_CTX_LOADED)
+		__pfm_interval_open(ctx);
+	raw_spin_unlock(&ctx->lock);
+	this_cpu_inc(pfm_stats.ctxsw_in);
+}

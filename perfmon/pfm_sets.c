@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Event sets: allocation, lookup, and pfm_create_evtsets(),
+ * pfm_getinfo_evtsets(), pfm_delete_evtsets().
+ *
+ * A context's sets are kept in ctx->sets by increasing id; set 0 always
+ * exists. The list changes only in UNLOADED state, under ctx->mutex.
+ */
+#include <linux/jiffies.h>
+#include <linux/math64.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "pfm_priv.h"
+
+#define PFM_SETFL_ALL	(PFM_SETFL_OVFL_SWITCH | PFM_SETFL_TIME_SWITCH | PFM_SETFL_EXPL_NEXT)
+
+/**
+ * pfm_set_alloc - allocate a set with default PMCs and zero PMDs
+ * @pmu: the PMU description (sizes the register arrays)
+ * @id: set id
+ *
+ * Context: process context; may sleep.
+ * Return: the set, or NULL.
+ */
+struct pfm_event_set *pfm_set_alloc(struct pfm_pmu *pmu, u16 id)
+{
+	struct pfm_event_set *set;
+	size_t size;
+
+	size = sizeof(*set) + pmu->max_pmd * sizeof(struct pfm_pmd) +
+	       pmu->max_pmc * sizeof(u64);
+	set = kzalloc(size, GFP_KERNEL);
+	if (!set)
+		return NULL;
+	/* PMD state first: it is what switches and reads touch most. */
+	set->pmds = (struct pfm_pmd *)(set + 1);
+	set->pmcs = (u64 *)(set->pmds + pmu->max_pmd);
+	set->id = id;
+	INIT_LIST_HEAD(&set->list);
+	pfm_set_reset_pmcs(pmu, set);
+	return set;
+}
+
+/**
+ * pfm_set_free - free a set that is on no list
+ * @set: the set
+ */
+void pfm_set_free(struct pfm_event_set *set)
+{
+	kfree(set);
+}
+
+/**
+ * pfm_set_reset_pmcs - give every PMC of a set its default value
+ * @pmu: the PMU description
+ * @set: the set
+ */
+void pfm_set_reset_pmcs(struct pfm_pmu *pmu, struct pfm_event_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < pmu->max_pmc; i++)
+		set->pmcs[i] = pmu->pmc_desc[i].dfl_val;
+}
+
+/**
+ * pfm_set_find - look up a set by id
+ * @ctx: the context
+ * @id: the set id
+ *
+ * Context: ctx->mutex held.
+ * Return: the set, or NULL.
+ */
+struct pfm_event_set *pfm_set_find(struct pfm_context *ctx, u16 id)
+{
+	struct pfm_event_set *set;
+
+	if (ctx->active_set && ctx->active_set->id == id)
+		return ctx->active_set;
+	list_for_each_entry(set, &ctx->sets, list) {
+		if (set->id == id)
+			return set;
+		if (set->id > id)
+			break;
+	}
+	return NULL;
+}
+
+/* The set view cookie: (PFM_SET_REMAP_OFFS + id) pages, with MAP_SETS. */
+static u64 pfm_set_mmap_offset(struct pfm_context *ctx, struct pfm_event_set *set)
+{
+	if (!(ctx->flags & PFM_FL_MAP_SETS))
+		return 0;
+	return ((u64)PFM_SET_REMAP_OFFS + set->id) << PAGE_SHIFT;
+}
+
+/*
+ * Round a timeout up to whole ticks. Returns 0 for a request of 0 or one
+ * whose rounded value does not fit in 64 bits.
+ */
+static u64 pfm_set_round_timeout(u64 ns)
+{
+	u64 ticks = div64_u64(ns, TICK_NSEC);
+
+	if (ticks * TICK_NSEC != ns)
+		ticks++;
+	if (ticks > div64_u64(U64_MAX, TICK_NSEC))
+		return 0;
+	return ticks * TICK_NSEC;
+}
+
+static void pfm_set_insert(struct pfm_context *ctx, struct pfm_event_set *new)
+{
+	struct pfm_event_set *set;
+
+	list_for_each_entry(set, &ctx->sets, list) {
+		if (set->id > new->id) {
+			list_add_tail(&new->list, &set->list);
+			return;
+		}
+	}
+	list_add_tail(&new->list, &ctx->sets);
+}
+
+static int pfm_create_set(struct pfm_context *ctx, struct pfarg_setdesc *req)
+{
+	u32 flags = req->set_flags & 0xffff;
+	struct pfm_event_set *set;
+	u64 timeout = 0;
+
+	if (flags & ~PFM_SETFL_ALL)
+		return -EINVAL;
+	if ((flags & PFM_SETFL_TIME_SWITCH) && (flags & PFM_SETFL_OVFL_SWITCH))
+		return -EINVAL;
+	if (flags & PFM_SETFL_TIME_SWITCH) {
+		timeout = pfm_set_round_timeout(req->set_timeout);
+		if (!timeout)
+			return -EINVAL;
+	}
+	set = pfm_set_find(ctx, req->set_id);
+	if (!set) {
+		set = pfm_set_alloc(ctx->pmu, req->set_id);
+		if (!set)
+			return -ENOMEM;
+		pfm_set_insert(ctx, set);
+	} else {
+		pfm_set_reset_pmcs(ctx->pmu, set);
+	}
+	set->flags = flags;
+	set->id_next = req->set_id_next;
+	set->timeout = timeout;
+	req->set_timeout = timeout;
+	req->set_mmap_offset = pfm_set_mmap_offset(ctx, set);
+	return 0;
+}
+
+/* Bit 30 on the failing entry, bits 24-31 cleared on the others. */
+static void pfm_set_retflags(u32 *flags, int err)
+{
+	*flags &= 0x00ffffff;
+	if (err)
+		*flags |= PFM_REG_RETFL_EINVAL;
+}
+
+/**
+ * __pfm_create_evtsets - pfm_create_evtsets() on a locked context
+ * @ctx: the context, UNLOADED
+ * @req: the vector
+ * @count: entries
+ *
+ * Creates each set, or redefines it: flags, next set and timeout are
+ * replaced and every PMC of the set gets its default again.
+ *
+ * Context: ctx->mutex held.
+ * Return: 0, -EINVAL at the first invalid entry, -ENOMEM.
+ */
+int __pfm_create_evtsets(struct pfm_context *ctx, struct pfarg_setdesc *req, int count)
+{
+	int i, ret;
+
+	lockdep_assert_held(&ctx->mutex);
+	for (i = 0; i < count; i++) {
+		ret = pfm_create_set(ctx, &req[i]);
+		pfm_set_retflags(&req[i].set_flags, ret == -EINVAL);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void pfm_getinfo_set(struct pfm_context *ctx, struct pfm_event_set *set,
+			    struct pfarg_setinfo *req)
+{
+	struct pfm_pmu *pmu = ctx->pmu;
+
+	req->set_id_next = set->id_next;
+	req->set_flags = set->flags;
+	memcpy(req->set_ovfl_pmds, set->ovfl_pmds, sizeof(req->set_ovfl_pmds));
+	req->set_runs = set->runs;
+	req->set_timeout = (set->flags & PFM_SETFL_TIME_SWITCH) ? set->timeout : 0;
+	req->set_act_duration = pfm_set_duration(ctx, set);
+	req->set_mmap_offset = pfm_set_mmap_offset(ctx, set);
+	memcpy(req->set_avail_pmcs, pmu->impl_pmcs, sizeof(req->set_avail_pmcs));
+	memcpy(req->set_avail_pmds, pmu->impl_pmds, sizeof(req->set_avail_pmds));
+}
+
+/**
+ * __pfm_getinfo_evtsets - pfm_getinfo_evtsets() on a locked context
+ * @ctx: the context
+ * @req: the vector
+ * @count: entries
+ *
+ * Context: ctx->mutex held.
+ * Return: 0, or -EINVAL at the first set that does not exist.
+ */
+int __pfm_getinfo_evtsets(struct pfm_context *ctx, struct pfarg_setinfo *req, int count)
+{
+	struct pfm_event_set *set;
+	int i;
+
+	lockdep_assert_held(&ctx->mutex);
+	for (i = 0; i < count; i++) {
+		set = pfm_set_find(ctx, req[i].set_id);
+		if (!set) {
+			pfm_set_retflags(&req[i].set_flags, 1);
+			return -EINVAL;
+		}
+		pfm_getinfo_set(ctx, set, &req[i]);
+	}
+	return 0;
+}
+
+/**
+ * __pfm_delete_evtsets - pfm_delete_evtsets() on a locked context
+ * @ctx: the context, UNLOADED
+ * @req: the vector (only set_id is read)
+ * @count: entries
+ *
+ * Context: ctx->mutex held.
+ * Return: 0, or -EINVAL at set 0 or at a set that does not exist;
+ * earlier deletions stay.
+ */
+int __pfm_delete_evtsets(struct pfm_context *ctx, struct pfarg_setdesc *req, int count)
+{
+	struct pfm_event_set *set;
+	int i;
+
+	lockdep_assert_held(&ctx->mutex);
+	for (i = 0; i < count; i++) {
+		set = req[i].set_id ? pfm_set_find(ctx, req[i].set_id) : NULL;
+		pfm_set_retflags(&req[i].set_flags, !set);
+		if (!set)
+			return -EINVAL;
+		if (ctx->active_set == set)
+			ctx->active_set = list_first_entry(&ctx->sets, struct pfm_event_set, list);
+		list_del(&set->list);
+		pfm_set_free(set);
+	}
+	return 0;
+}
