@@ -65,7 +65,6 @@ static void pfm_ctx_free(struct rcu_head *head)
 		list_del(&set->list);
 		pfm_set_free(set);
 	}
-	pfm_pmu_put(ctx->pmu);
 	kfree(ctx);
 }
 
@@ -73,12 +72,17 @@ static void pfm_ctx_free(struct rcu_head *head)
  * pfm_ctx_put - drop a reference on a context, freeing it with the last
  * @ctx: the context; must not be locked by the caller
  *
+ * The memory is freed after an RCU grace period: the context-switch hooks
+ * of a thread that was attached may still be looking at it.
+ *
  * Context: process context.
  */
 void pfm_ctx_put(struct pfm_context *ctx)
 {
-	if (refcount_dec_and_test(&ctx->refs))
-		call_rcu(&ctx->rcu, pfm_ctx_free);
+	if (!refcount_dec_and_test(&ctx->refs))
+		return;
+	pfm_pmu_put(ctx->pmu);
+	call_rcu(&ctx->rcu, pfm_ctx_free);
 }
 
 /**

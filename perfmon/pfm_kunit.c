@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the perfmon core's internal logic: sysfs formatting and
- * parsing, PMU description checks, session exclusion.
+ * parsing, PMU description checks, vector-argument bounds, register
+ * validation, session exclusion.
  */
 #include <kunit/test.h>
 #include <linux/perfmon.h>
@@ -268,6 +269,69 @@ static void pfm_test_pmu_register_busy(struct kunit *test)
 	pfm_pmu_put(active);
 }
 
+struct pfm_vec_case {
+	int		count;
+	size_t		esize;
+	unsigned int	fast;
+	bool		invalid;
+	bool		too_big;
+};
+
+/* With a 4096-byte arg_mem_max: the limits of ABI.md section 6. */
+static const struct pfm_vec_case pfm_vec_cases[] = {
+	{ -1, sizeof(struct pfarg_pmc), PFM_PMC_FAST_ARG, true, false },
+	{ 0, sizeof(struct pfarg_pmc), PFM_PMC_FAST_ARG, false, false },
+	{ 85, sizeof(struct pfarg_pmc), PFM_PMC_FAST_ARG, false, false },
+	{ 86, sizeof(struct pfarg_pmc), PFM_PMC_FAST_ARG, false, true },
+	{ 23, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG, false, false },
+	{ 24, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG, false, true },
+	{ 64, sizeof(struct pfarg_setdesc), 0, false, false },
+	{ 65, sizeof(struct pfarg_setdesc), 0, false, true },
+	{ 21, sizeof(struct pfarg_setinfo), 0, false, false },
+	{ 22, sizeof(struct pfarg_setinfo), 0, false, true },
+	{ INT_MAX / 176 - 1, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG, false, true },
+	{ INT_MAX / 176, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG, true, true },
+	{ INT_MAX, sizeof(struct pfarg_pmc), PFM_PMC_FAST_ARG, true, true },
+};
+
+static void pfm_vec_desc(const struct pfm_vec_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%d x %zu", c->count, c->esize);
+}
+KUNIT_ARRAY_PARAM(pfm_vec, pfm_vec_cases, pfm_vec_desc);
+
+static void pfm_test_vector_bounds(struct kunit *test)
+{
+	const struct pfm_vec_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, pfm_count_invalid(c->count, c->esize), c->invalid);
+	if (!c->invalid)
+		KUNIT_EXPECT_EQ(test, pfm_vector_too_big(c->count, c->esize, c->fast, 4096),
+				c->too_big);
+}
+
+/* The fast path is taken whatever arg_mem_max says. */
+static void pfm_test_vector_fast_path(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, pfm_vector_too_big(PFM_PMD_FAST_ARG,
+						    sizeof(struct pfarg_pmd),
+						    PFM_PMD_FAST_ARG, 1));
+	KUNIT_EXPECT_TRUE(test, pfm_vector_too_big(PFM_PMD_FAST_ARG + 1,
+						   sizeof(struct pfarg_pmd),
+						   PFM_PMD_FAST_ARG, 1));
+}
+
+/* Reserved bits keep the default's value; the others are the user's. */
+static void pfm_test_pmc_reserved_bits(struct kunit *test)
+{
+	const struct pfm_regmap_desc d = PFM_PMC_DESC(PFM_REG_I, "T", 0x50, 0xf0, 0);
+
+	KUNIT_EXPECT_EQ(test, pfm_pmc_value(&d, 0xff), 0x5fULL);
+	KUNIT_EXPECT_EQ(test, pfm_pmc_value(&d, 0x00), 0x50ULL);
+	KUNIT_EXPECT_EQ(test, pfm_pmc_value(&d, 0xa0f), 0xa5fULL);
+	KUNIT_EXPECT_EQ(test, pfm_pmc_value(&pfm_test_pmcs[5], ~0ULL), ~0ULL);
+}
+
 /* Session rules of ABI.md 5.5, checked against a quiescent machine. */
 static void pfm_test_sessions(struct kunit *test)
 {
@@ -323,6 +387,18 @@ static struct kunit_suite pfm_pmu_suite = {
 	.test_cases = pfm_pmu_cases,
 };
 
+static struct kunit_case pfm_args_cases[] = {
+	KUNIT_CASE_PARAM(pfm_test_vector_bounds, pfm_vec_gen_params),
+	KUNIT_CASE(pfm_test_vector_fast_path),
+	KUNIT_CASE(pfm_test_pmc_reserved_bits),
+	{}
+};
+
+static struct kunit_suite pfm_args_suite = {
+	.name = "perfmon_arguments",
+	.test_cases = pfm_args_cases,
+};
+
 static struct kunit_case pfm_res_cases[] = {
 	KUNIT_CASE(pfm_test_sessions),
 	{}
@@ -333,7 +409,7 @@ static struct kunit_suite pfm_res_suite = {
 	.test_cases = pfm_res_cases,
 };
 
-kunit_test_suites(&pfm_sysfs_suite, &pfm_pmu_suite, &pfm_res_suite);
+kunit_test_suites(&pfm_sysfs_suite, &pfm_pmu_suite, &pfm_args_suite, &pfm_res_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the perfmon2 core");
 MODULE_LICENSE("GPL");

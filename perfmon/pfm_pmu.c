@@ -327,7 +327,7 @@ EXPORT_SYMBOL_IF_KUNIT(pfm_pmu_get);
  * pfm_pmu_put - release a description pinned by pfm_pmu_get()
  * @pmu: the description
  *
- * Context: any.
+ * Context: process context.
  */
 void pfm_pmu_put(struct pfm_pmu *pmu)
 {

@@ -51,6 +51,7 @@ struct pfm_controls {
 extern struct pfm_controls pfm_controls;
 extern bool pfm_ready;
 extern struct kobject *pfm_kobj;
+extern struct kobject *pfm_formats_kobj;
 
 #define PFM_DBG(fmt, ...)						\
 	do {								\
@@ -288,6 +289,9 @@ int pfm_parse_group(const char *buf, s64 *group);
 int pfm_parse_mem_limit(const char *buf, u64 min, u64 max,
 			bool allow_unlimited, u64 *val);
 int pfm_pmu_scan(struct pfm_pmu *pmu);
+bool pfm_count_invalid(int count, size_t esize);
+bool pfm_vector_too_big(int count, size_t esize, unsigned int fast, u64 max);
+u64 pfm_pmc_value(const struct pfm_regmap_desc *d, u64 val);
 #endif
 
 #endif /* _PERFMON_PFM_PRIV_H */

@@ -32,6 +32,19 @@ static inline u32 pfm_retflags(u32 in, u32 err)
 	return (in & PFM_REGFL_IN_MASK) | err;
 }
 
+/**
+ * pfm_pmc_value - the value a PMC write installs
+ * @d: the PMC's description
+ * @val: the value written
+ *
+ * Return: @val with its reserved bits replaced by the default's.
+ */
+VISIBLE_IF_KUNIT u64 pfm_pmc_value(const struct pfm_regmap_desc *d, u64 val)
+{
+	return (val & ~d->rsvd_msk) | (d->dfl_val & d->rsvd_msk);
+}
+EXPORT_SYMBOL_IF_KUNIT(pfm_pmc_value);
+
 /* Is PMD @cnum of @set counting in hardware right now? */
 static bool pfm_pmd_is_live(struct pfm_context *ctx, struct pfm_event_set *set,
 			    unsigned int cnum)
@@ -70,7 +83,7 @@ static u32 pfm_write_pmc(struct pfm_context *ctx, void *entry, int *ret)
 	/* No description offers unvirtualized counters yet. */
 	if ((flags & PFM_REGFL_NO_EMUL64) && !(d->type & PFM_REG_NO64))
 		return PFM_REG_RETFL_EINVAL;
-	val = (req->reg_value & ~d->rsvd_msk) | (d->dfl_val & d->rsvd_msk);
+	val = pfm_pmc_value(d, req->reg_value);
 	if (pmu->ops->pmc_check && pmu->ops->pmc_check(cnum, &val))
 		return PFM_REG_RETFL_EINVAL;
 	if (pmu->ops->pmc_counts_kernel(cnum, val) && !pfm_may_count_kernel()) {

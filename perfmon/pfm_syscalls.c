@@ -160,6 +160,36 @@ static int pfm_check_state(struct pfm_context *ctx, const struct pfm_cmd *cmd)
 	return 0;
 }
 
+/**
+ * pfm_count_invalid - check 1 of a vector call
+ * @count: entries passed by the caller
+ * @esize: size of one entry
+ *
+ * Return: true when @count is negative or so large that the vector's size
+ * could overflow an int.
+ */
+VISIBLE_IF_KUNIT bool pfm_count_invalid(int count, size_t esize)
+{
+	return count < 0 || count >= INT_MAX / esize;
+}
+EXPORT_SYMBOL_IF_KUNIT(pfm_count_invalid);
+
+/**
+ * pfm_vector_too_big - check 5 of a vector call
+ * @count: entries, already checked by pfm_count_invalid()
+ * @esize: size of one entry
+ * @fast: entries the call copies on the stack
+ * @max: arg_mem_max
+ *
+ * Return: true when the vector exceeds @max bytes and does not fit the
+ * call's fast path (E2BIG).
+ */
+VISIBLE_IF_KUNIT bool pfm_vector_too_big(int count, size_t esize, unsigned int fast, u64 max)
+{
+	return count > fast && (u64)count * esize > max;
+}
+EXPORT_SYMBOL_IF_KUNIT(pfm_vector_too_big);
+
 /*
  * The common preamble. @ubuf/@count describe the vector of a vector call,
  * or @ubuf the optional input structure of a non-vector call; @fast is a
@@ -172,7 +202,7 @@ static int pfm_call_begin(struct pfm_call *c, const struct pfm_cmd *cmd, int fd,
 	int ret;
 
 	memset(c, 0, sizeof(*c));
-	if (cmd->esize && (count < 0 || count >= INT_MAX / cmd->esize))
+	if (cmd->esize && pfm_count_invalid(count, cmd->esize))
 		return -EINVAL;
 	c->ctx = pfm_ctx_from_fd(fd, &c->f);
 	if (!c->ctx)
@@ -187,7 +217,8 @@ static int pfm_call_begin(struct pfm_call *c, const struct pfm_cmd *cmd, int fd,
 	c->size = (size_t)count * cmd->esize;
 	if (c->size) {
 		ret = -E2BIG;
-		if (count > cmd->fast && c->size > READ_ONCE(pfm_controls.arg_mem_max))
+		if (pfm_vector_too_big(count, cmd->esize, cmd->fast,
+				       READ_ONCE(pfm_controls.arg_mem_max)))
 			goto out_fdput;
 		if (count <= cmd->fast) {
 			c->vec = fast;

@@ -22,6 +22,7 @@
 #include "pfm_priv.h"
 
 struct kobject *pfm_kobj;
+struct kobject *pfm_formats_kobj;
 
 struct pfm_controls pfm_controls = {
 	.task_group		= PFM_GROUP_PERM_ANY,
@@ -280,8 +281,16 @@ int __init pfm_sysfs_init(void)
 	ret = sysfs_create_group(pfm_kobj, &pfm_attr_group);
 	if (ret)
 		goto out_put_kobj;
+	/* One subdirectory per registered sampling format. */
+	pfm_formats_kobj = kobject_create_and_add("formats", pfm_kobj);
+	if (!pfm_formats_kobj) {
+		ret = -ENOMEM;
+		goto out_remove_group;
+	}
 	return 0;
 
+out_remove_group:
+	sysfs_remove_group(pfm_kobj, &pfm_attr_group);
 out_put_kobj:
 	kobject_put(pfm_kobj);
 	pfm_kobj = NULL;

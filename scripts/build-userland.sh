@@ -76,11 +76,21 @@ mkdir -p "$out"
 list=$out/$kind.list
 cpiolist=$out/$kind.cpiolist
 tmo=$(selftest_timeout)
+# The example of the user documentation, extracted and built as is.
+build_doc_example() {
+	mkdir -p "$out/extra"
+	python3 "$REPO/scripts/doc-example.py" "$KTREE/Documentation/userspace-api/perfmon2.rst" \
+		"$out/extra/doc_example.c"
+	${cross}gcc -static -O2 -Wall -Werror -isystem "$hdrs" -o "$out/extra/doc_example" \
+		"$out/extra/doc_example.c"
+}
+
 case $kind in
 tests)
 	build_selftests
+	build_doc_example
 	: > "$list"
-	for p in $(selftest_progs); do
+	for p in $(selftest_progs) doc_example_test; do
 		echo "$p $tmo" >> "$list"
 	done
 	{
@@ -88,6 +98,9 @@ tests)
 		for p in $(selftest_progs); do
 			echo "file /tests/$p $out/selftests/$p 0755 0 0"
 		done
+		echo "dir /tests/bin 0755 0 0"
+		echo "file /tests/bin/doc_example $out/extra/doc_example 0755 0 0"
+		echo "file /tests/doc_example_test $REPO/test-vm/extra/doc_example_test.sh 0755 0 0"
 	} > "$cpiolist"
 	;;
 selfcheck)

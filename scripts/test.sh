@@ -55,6 +55,7 @@ log "kernel $(kernel_version), Debian $KSRC_PKG $(pkg_version $KSRC_PKG)," \
 for arch in $ARCHES; do
 	if step "build/$arch-release" bash "$REPO/scripts/build-kernel.sh" "$arch-release" &&
 		step "build/$arch-userland" bash "$REPO/scripts/build-userland.sh" "$arch" tests; then
+		step "abi/$arch-layouts" bash "$REPO/scripts/check-abi.sh" "$arch"
 		boot "$arch-release" 600
 		[ "$QUICK" = 1 ] ||
 			step "$arch-harness-selfcheck" bash "$REPO/scripts/selfcheck.sh" "$arch"

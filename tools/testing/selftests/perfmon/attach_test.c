@@ -245,6 +245,47 @@ TEST_F(attach, close_while_running)
 	self->child = 0;
 }
 
+/*
+ * Once the thread runs again, calls that need it stopped fail with ESRCH
+ * and change nothing; those that do not (getinfo) still work.
+ */
+TEST_F(attach, running_target_needs_stop)
+{
+	struct pfarg_load load = { 0 };
+	struct pfarg_pmd pmd = { .reg_num = 0 };
+	struct pfarg_setinfo si = { .set_id = 0 };
+	int p[2], status;
+
+	ASSERT_EQ(0, pipe(p));
+	self->child = traced_child(child_spin_until_pipe, p[0]);
+	ASSERT_LT(0, self->child);
+	load.load_pid = self->child;
+	ASSERT_EQ(0, pfm_load_context(self->fd, &load));
+	ASSERT_EQ(0, pfm_start(self->fd, NULL));
+	ASSERT_EQ(0, ptrace(PTRACE_CONT, self->child, 0, 0));
+	EXPECT_EQ(-1, pfm_stop(self->fd));
+	EXPECT_EQ(ESRCH, errno);
+	EXPECT_EQ(-1, pfm_read_pmds(self->fd, &pmd, 1));
+	EXPECT_EQ(ESRCH, errno);
+	EXPECT_EQ(-1, pfm_unload_context(self->fd));
+	EXPECT_EQ(ESRCH, errno);
+	EXPECT_EQ(0, pfm_getinfo_evtsets(self->fd, &si, 1));
+	EXPECT_EQ(1, si.set_runs);
+	EXPECT_EQ(1, pfm_sysfs_long("task_sessions_count"));
+	/* stopped again, everything works */
+	ASSERT_EQ(0, kill(self->child, SIGSTOP));
+	ASSERT_EQ(self->child, waitpid(self->child, &status, WUNTRACED));
+	EXPECT_EQ(0, pfm_stop(self->fd));
+	EXPECT_EQ(0, pfm_read_pmds(self->fd, &pmd, 1));
+	EXPECT_LT(0, pmd.reg_value);
+	EXPECT_EQ(0, pfm_unload_context(self->fd));
+	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
+	ASSERT_EQ(0, ptrace(PTRACE_CONT, self->child, 0, 0));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	EXPECT_EQ(0, reap(self->child));
+	self->child = 0;
+}
+
 /* A thread that is not ptrace-stopped by the caller: ESRCH. */
 TEST_F(attach, not_stopped)
 {

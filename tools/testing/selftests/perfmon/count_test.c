@@ -155,7 +155,7 @@ TEST_F(self, task_clock)
 			     PERF_COUNT_SW_CPU_CLOCK, PFM_PERF_CTL_EXCL_KERNEL));
 	t0 = thread_ns();
 	ASSERT_EQ(0, pfm_start(self->fd, NULL));
-	for (i = 0; i < 20000000; i++) {
+	for (i = 0; i < 60000000; i++) {
 		sink += i;
 		__asm__ __volatile__("" : "+r" (sink));
 	}

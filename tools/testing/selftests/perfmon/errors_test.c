@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
+#include "abi_layout.h"
 #include "perfmon_util.h"
 
 #define BAD_PTR ((void *)16)

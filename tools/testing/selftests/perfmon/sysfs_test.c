@@ -100,6 +100,9 @@ TEST_F(sysfs, modes)
 		TH_LOG("%s", entries[i].name);
 		EXPECT_EQ(entries[i].mode, attr_mode(entries[i].name));
 	}
+	/* the directories */
+	EXPECT_EQ(0755, attr_mode("formats"));
+	EXPECT_EQ(0755, attr_mode("pmu_desc"));
 }
 
 /* Read-only entries refuse writers, root included; reset_stats readers. */
