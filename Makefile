@@ -14,7 +14,7 @@
 # ARCH=x86_64 restricts a target to one architecture.
 
 SHELL := /bin/bash
-ARCHES := $(if $(ARCH),$(ARCH),x86_64)
+ARCHES := $(if $(ARCH),$(ARCH),x86_64 arm64)
 export ARCHES
 S := scripts
 

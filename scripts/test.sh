@@ -8,7 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ARCHES=${ARCHES:-x86_64}
+ARCHES=${ARCHES:-x86_64 arm64}
 QUICK=${QUICK:-0}
 start=$(date +%s)
 rm -f "$RESULTS/summary.tsv"
@@ -49,7 +49,7 @@ boot() {
 step deps bash "$REPO/scripts/deps.sh" || { python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"; exit 1; }
 step tree bash "$REPO/scripts/tree.sh" || { python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"; exit 1; }
 log "kernel $(kernel_version), Debian $KSRC_PKG $(pkg_version $KSRC_PKG)," \
-	"$(qemu-system-x86_64 --version | head -1)"
+	"$(qemu-system-x86_64 --version | head -1), architectures: $ARCHES"
 [ "$QUICK" = 1 ] || step series/check bash "$REPO/scripts/check-series.sh"
 
 for arch in $ARCHES; do

@@ -263,6 +263,8 @@ TEST_F(attach, running_target_needs_stop)
 	ASSERT_EQ(0, pfm_load_context(self->fd, &load));
 	ASSERT_EQ(0, pfm_start(self->fd, NULL));
 	ASSERT_EQ(0, ptrace(PTRACE_CONT, self->child, 0, 0));
+	/* let it run and fault pages, also on a single CPU */
+	usleep(100000);
 	EXPECT_EQ(-1, pfm_stop(self->fd));
 	EXPECT_EQ(ESRCH, errno);
 	EXPECT_EQ(-1, pfm_read_pmds(self->fd, &pmd, 1));
