@@ -220,6 +220,58 @@ TEST_F(sysfs, unprivileged_writes)
 	EXPECT_STREQ("-1\n", self->buf);
 }
 
+/* Sum the ctxsw_in and ctxsw_out columns of debugfs perfmon/stats. */
+static long stats_ctxsw(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/perfmon/stats", "r");
+	unsigned long long in, out;
+	long sum = 0;
+	char line[256];
+	int cpu;
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f))
+		sum = -1;
+	while (sum >= 0 && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%d %llu %llu", &cpu, &in, &out) != 3) {
+			sum = -1;
+			break;
+		}
+		sum += in + out;
+	}
+	fclose(f);
+	return sum;
+}
+
+/*
+ * reset_stats clears the per-CPU statistics; switches of a monitored
+ * thread count in them, and nothing else does.
+ */
+TEST_F(sysfs, reset_stats)
+{
+	struct pfarg_load load = { .load_pid = gettid() };
+	struct pfarg_ctx ctx = { 0 };
+	int fd, i;
+
+	if (stats_ctxsw() < 0)
+		SKIP(return, "debugfs perfmon/stats not available");
+	ASSERT_EQ(0, pfm_sysfs_write("reset_stats", "1\n"));
+	usleep(20000);
+	EXPECT_EQ(0, stats_ctxsw());
+	fd = pfm_create_context(&ctx, NULL, NULL, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pfm_load_context(fd, &load));
+	for (i = 0; i < 5; i++)
+		usleep(2000);
+	ASSERT_EQ(0, pfm_unload_context(fd));
+	/* each sleep switches the thread out and back in */
+	EXPECT_LE(10, stats_ctxsw());
+	close(fd);
+	ASSERT_EQ(0, pfm_sysfs_write("reset_stats", "1\n"));
+	EXPECT_EQ(0, stats_ctxsw());
+}
+
 /* The perf_events-backed description, register by register. */
 TEST_F(sysfs, pmu_desc_perf_events)
 {
