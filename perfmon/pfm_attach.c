@@ -302,6 +302,8 @@ int __pfm_load(struct pfm_context *ctx, struct pfarg_load *req)
 		pfm_ctxsw_key_get();
 	}
 	pfm_load_commit(ctx, first);
+	PFM_DBG("loaded on %s %d, set %u", sys ? "CPU" : "thread",
+		sys ? cpu : task_pid_nr(task), first->id);
 	return 0;
 
 out_unload:
@@ -315,17 +317,55 @@ out_put_task:
 	return ret;
 }
 
-/* Stop counting and close the interval; the counts go to the set. */
-static void __pfm_stop_monitoring(struct pfm_context *ctx)
+/*
+ * Counting on and off, with the duration bookkeeping. Descriptions with
+ * PFM_PMU_ATOMIC_OPS (native PMUs) are called under ctx->lock with
+ * interrupts disabled, so a context switch never finds the hardware and
+ * ctx->started in disagreement; the others may sleep and perf_events
+ * schedules their counters, so they are called outside it.
+ */
+static void pfm_counting_on(struct pfm_context *ctx, struct pfm_event_set *set)
 {
+	bool atomic = ctx->pmu->flags & PFM_PMU_ATOMIC_OPS;
 	unsigned long flags;
 
-	if (!ctx->started || ctx->state != PFM_CTX_LOADED)
-		return;
-	ctx->pmu->ops->stop(ctx, ctx->active_set);
+	if (!atomic)
+		ctx->pmu->ops->start(ctx, set);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
-	__pfm_interval_close(ctx);
+	ctx->started = true;
+	if (atomic)
+		ctx->pmu->ops->start(ctx, set);
+	if (pfm_ctx_on_cpu(ctx))
+		__pfm_interval_open(ctx);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+}
+
+static void pfm_counting_off(struct pfm_context *ctx, bool keep_started)
+{
+	bool atomic = ctx->pmu->flags & PFM_PMU_ATOMIC_OPS;
+	unsigned long flags;
+
+	if (!atomic)
+		ctx->pmu->ops->stop(ctx, ctx->active_set);
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	if (atomic)
+		ctx->pmu->ops->stop(ctx, ctx->active_set);
+	__pfm_interval_close(ctx);
+	ctx->started = keep_started;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+}
+
+/*
+ * Stop counting; the counts go to the set. A zombie stays "started": a
+ * native PMU can only be stopped by the CPU running the thread, which does
+ * it at its next switch-out or in the zombie's cleanup.
+ */
+static void __pfm_stop_monitoring(struct pfm_context *ctx, bool keep_started)
+{
+	if (!ctx->started ||
+	    (ctx->state != PFM_CTX_LOADED && ctx->state != PFM_CTX_ZOMBIE))
+		return;
+	pfm_counting_off(ctx, keep_started);
 }
 
 /**
@@ -345,7 +385,7 @@ int __pfm_unload(struct pfm_context *ctx)
 	unsigned long flags;
 
 	lockdep_assert_held(&ctx->mutex);
-	__pfm_stop_monitoring(ctx);
+	__pfm_stop_monitoring(ctx, false);
 	pfm_pmu_unload_sets(ctx, NULL);
 	pfm_session_release(sys, ctx->cpu);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
@@ -355,23 +395,24 @@ int __pfm_unload(struct pfm_context *ctx)
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	if (!sys)
 		pfm_detach_task(ctx);
+	PFM_DBG("unloaded");
 	return 0;
 }
 
 /* Make @set the active set of a loaded context (explicit switch). */
 static void __pfm_switch_set(struct pfm_context *ctx, struct pfm_event_set *set)
 {
+	bool started = ctx->started;
 	unsigned long flags;
 
-	if (ctx->started)
-		ctx->pmu->ops->stop(ctx, ctx->active_set);
+	if (started)
+		pfm_counting_off(ctx, false);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
-	__pfm_interval_close(ctx);
 	ctx->active_set = set;
 	set->runs++;
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
-	if (ctx->started)
-		ctx->pmu->ops->start(ctx, set);
+	if (started)
+		pfm_counting_on(ctx, set);
 }
 
 /**
@@ -398,12 +439,13 @@ int __pfm_start(struct pfm_context *ctx, struct pfarg_start *req)
 	}
 	if (set != ctx->active_set)
 		__pfm_switch_set(ctx, set);
-	if (!ctx->started)
-		ctx->pmu->ops->start(ctx, set);
-	raw_spin_lock_irqsave(&ctx->lock, flags);
+	if (!ctx->started) {
+		pfm_counting_on(ctx, set);
+		return 0;
+	}
 	/* A start while started counts the interval so far, then a new one. */
+	raw_spin_lock_irqsave(&ctx->lock, flags);
 	__pfm_interval_close(ctx);
-	ctx->started = true;
 	if (pfm_ctx_on_cpu(ctx))
 		__pfm_interval_open(ctx);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
@@ -422,7 +464,7 @@ int __pfm_stop(struct pfm_context *ctx)
 	lockdep_assert_held(&ctx->mutex);
 	if (ctx->state == PFM_CTX_UNLOADED)
 		return -EINVAL;
-	__pfm_stop_monitoring(ctx);
+	__pfm_stop_monitoring(ctx, false);
 	ctx->started = false;
 	return 0;
 }
@@ -444,13 +486,11 @@ int __pfm_restart(struct pfm_context *ctx)
 	lockdep_assert_held(&ctx->mutex);
 	if (ctx->state != PFM_CTX_MASKED)
 		return -EBUSY;
-	if (ctx->started)
-		ctx->pmu->ops->start(ctx, ctx->active_set);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
 	ctx->state = PFM_CTX_LOADED;
-	if (ctx->started && pfm_ctx_on_cpu(ctx))
-		__pfm_interval_open(ctx);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	if (ctx->started)
+		pfm_counting_on(ctx, ctx->active_set);
 	return 0;
 }
 
@@ -488,12 +528,13 @@ void pfm_release_ctx(struct pfm_context *ctx)
 		__pfm_unload(ctx);
 		goto out_unlock;
 	}
-	__pfm_stop_monitoring(ctx);
+	__pfm_stop_monitoring(ctx, true);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
 	ctx->state = PFM_CTX_ZOMBIE;
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	refcount_inc(&ctx->refs);
 	init_task_work(&ctx->cleanup_work, pfm_cleanup_work);
+	PFM_DBG("zombie on thread %d", task_pid_nr(ctx->task));
 	if (task_work_add(ctx->task, &ctx->cleanup_work, TWA_RESUME))
 		refcount_dec(&ctx->refs);	/* exiting: the exit hook cleans up */
 out_unlock:
@@ -523,6 +564,7 @@ void __pfm_exit_thread(struct task_struct *tsk)
 		return;
 	mutex_lock(&ctx->mutex);
 	if (ctx->task == tsk) {
+		PFM_DBG("thread %d exits", task_pid_nr(tsk));
 		zombie = ctx->state == PFM_CTX_ZOMBIE;
 		__pfm_unload(ctx);
 		if (!zombie)
@@ -544,6 +586,9 @@ void __pfm_ctxsw_out(struct task_struct *prev)
 
 	raw_spin_lock(&ctx->lock);
 	__pfm_interval_close(ctx);
+	if (ctx->started && ctx->pmu->ops->ctxsw_out &&
+	    (ctx->state == PFM_CTX_LOADED || ctx->state == PFM_CTX_ZOMBIE))
+		ctx->pmu->ops->ctxsw_out(ctx, ctx->active_set);
 	raw_spin_unlock(&ctx->lock);
 	this_cpu_inc(pfm_stats.ctxsw_out);
 }
@@ -559,8 +604,11 @@ void __pfm_ctxsw_in(struct task_struct *next)
 	struct pfm_context *ctx = READ_ONCE(next->pfm_context);
 
 	raw_spin_lock(&ctx->lock);
-	if (ctx->started && ctx->state == PFM_CTX_LOADED)
+	if (ctx->started && ctx->state == PFM_CTX_LOADED) {
 		__pfm_interval_open(ctx);
+		if (ctx->pmu->ops->ctxsw_in)
+			ctx->pmu->ops->ctxsw_in(ctx, ctx->active_set);
+	}
 	raw_spin_unlock(&ctx->lock);
 	this_cpu_inc(pfm_stats.ctxsw_in);
 }

@@ -10,6 +10,7 @@
 #include <linux/bitops.h>
 #include <linux/kmod.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/perfmon_pmu.h>
 #include <linux/slab.h>
@@ -17,6 +18,16 @@
 #include <linux/sysfs.h>
 
 #include "pfm_priv.h"
+
+/*
+ * perfmon.pmu=MODEL on the command line: when several descriptions are
+ * built in, only the one whose model name matches registers.
+ */
+static char pfm_pmu_choice[32];
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "perfmon."
+module_param_string(pmu, pfm_pmu_choice, sizeof(pfm_pmu_choice), 0444);
+MODULE_PARM_DESC(pmu, "model of the PMU description to use (default: the first)");
 
 static DEFINE_MUTEX(pfm_pmu_mutex);
 static DEFINE_SPINLOCK(pfm_pmu_lock);
@@ -170,6 +181,16 @@ out_free_regs:
 	return ret;
 }
 
+/* Implemented in the table, and found by probing when it says what it found. */
+static bool pfm_pmu_reg_avail(const struct pfm_regmap_desc *d, const u64 *avail,
+			      unsigned int i)
+{
+	if (!(d->type & PFM_REG_I))
+		return false;
+	return bitmap_empty((const unsigned long *)avail, PFM_MAX_PMDS) ||
+	       pfm_bv_test(avail, i);
+}
+
 /**
  * pfm_pmu_scan - check a description's tables and derive its bitmaps
  * @pmu: the description
@@ -198,7 +219,7 @@ VISIBLE_IF_KUNIT int pfm_pmu_scan(struct pfm_pmu *pmu)
 	pmu->max_pmd = 0;
 	for (i = 0; i < pmu->num_pmc_desc; i++) {
 		d = &pmu->pmc_desc[i];
-		if (!(d->type & PFM_REG_I))
+		if (!pfm_pmu_reg_avail(d, pmu->avail_pmcs, i))
 			continue;
 		if (!d->name || d->width != 64)
 			return -EINVAL;
@@ -207,7 +228,7 @@ VISIBLE_IF_KUNIT int pfm_pmu_scan(struct pfm_pmu *pmu)
 	}
 	for (i = 0; i < pmu->num_pmd_desc; i++) {
 		d = &pmu->pmd_desc[i];
-		if (!(d->type & PFM_REG_I))
+		if (!pfm_pmu_reg_avail(d, pmu->avail_pmds, i))
 			continue;
 		if (!d->name || !d->width || d->width > 64 ||
 		    (!(d->type & PFM_REG_C) && d->width != 64))
@@ -228,8 +249,9 @@ EXPORT_SYMBOL_IF_KUNIT(pfm_pmu_scan);
  * @pmu: the description; its tables must outlive the registration
  *
  * Context: process context; may sleep.
- * Return: 0, -EBUSY if another description is active, -EINVAL for
- * inconsistent tables, -ENOMEM.
+ * Return: 0, -EBUSY if another description is active, -ENODEV when the
+ * perfmon.pmu= parameter names another model, -EINVAL for inconsistent
+ * tables, -ENOMEM.
  */
 int pfm_pmu_register(struct pfm_pmu *pmu)
 {
@@ -246,6 +268,12 @@ int pfm_pmu_register(struct pfm_pmu *pmu)
 	mutex_lock(&pfm_pmu_mutex);
 	if (pfm_pmu_active) {
 		ret = -EBUSY;
+		goto out_unlock;
+	}
+	if (pfm_pmu_choice[0] && strcmp(pfm_pmu_choice, pmu->model)) {
+		pr_info("perfmon: PMU description %s not used (perfmon.pmu=%s)\n",
+			pmu->model, pfm_pmu_choice);
+		ret = -ENODEV;
 		goto out_unlock;
 	}
 	ret = pfm_pmu_sysfs_add(pmu);

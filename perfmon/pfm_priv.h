@@ -146,6 +146,7 @@ struct pfm_pmd {
  * @duration: ns active, started and not masked, since load
  * @duration_start: sched clock when the running interval began
  * @ovfl_pmds: PMDs of the set's most recent 64-bit overflow
+ * @used_pmcs: PMCs written since the set was created or redefined
  * @pmu_data: the PMU description's per-set data while loaded
  * @pmcs: PMC values, pmu->max_pmc entries
  * @pmds: PMD state, pmu->max_pmd entries
@@ -160,6 +161,7 @@ struct pfm_event_set {
 	u64			duration;
 	u64			duration_start;
 	u64			ovfl_pmds[PFM_HW_PMD_BV];
+	u64			used_pmcs[PFM_PMC_BV];
 	void			*pmu_data;
 	u64			*pmcs;
 	struct pfm_pmd		*pmds;

@@ -94,6 +94,7 @@ static u32 pfm_write_pmc(struct pfm_context *ctx, void *entry, int *ret)
 	    pmu->ops->write_pmc(ctx, set, cnum, val))
 		return PFM_REG_RETFL_EINVAL;
 	set->pmcs[cnum] = val;
+	__set_bit(cnum, (unsigned long *)set->used_pmcs);
 	return 0;
 }
 

@@ -52,7 +52,7 @@ void pfm_set_free(struct pfm_event_set *set)
 }
 
 /**
- * pfm_set_reset_pmcs - give every PMC of a set its default value
+ * pfm_set_reset_pmcs - give every PMC of a set its default value, unused
  * @pmu: the PMU description
  * @set: the set
  */
@@ -62,6 +62,7 @@ void pfm_set_reset_pmcs(struct pfm_pmu *pmu, struct pfm_event_set *set)
 
 	for (i = 0; i < pmu->max_pmc; i++)
 		set->pmcs[i] = pmu->pmc_desc[i].dfl_val;
+	memset(set->used_pmcs, 0, sizeof(set->used_pmcs));
 }
 
 /**

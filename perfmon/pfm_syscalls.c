@@ -125,6 +125,7 @@ static const struct pfm_cmd pfm_cmd_unload = {
  * @count: vector entries
  * @size: vector bytes
  * @copied: the vector must be copied back at the end
+ * @fd: the descriptor number, for debug messages
  */
 struct pfm_call {
 	struct fd		f;
@@ -133,6 +134,7 @@ struct pfm_call {
 	int			count;
 	size_t			size;
 	bool			copied;
+	int			fd;
 };
 
 /**
@@ -202,6 +204,7 @@ static int pfm_call_begin(struct pfm_call *c, const struct pfm_cmd *cmd, int fd,
 	int ret;
 
 	memset(c, 0, sizeof(*c));
+	c->fd = fd;
 	if (cmd->esize && pfm_count_invalid(count, cmd->esize))
 		return -EINVAL;
 	c->ctx = pfm_ctx_from_fd(fd, &c->f);
@@ -241,6 +244,7 @@ static int pfm_call_begin(struct pfm_call *c, const struct pfm_cmd *cmd, int fd,
 
 out_unlock:
 	mutex_unlock(&c->ctx->mutex);
+	PFM_DBG("fd %d: state %d refused: %d", fd, c->ctx->state, ret);
 out_free:
 	if (c->vec != fast)
 		kvfree(c->vec);
@@ -255,6 +259,8 @@ static int pfm_call_end(struct pfm_call *c, void __user *ubuf, void *fast, int r
 	mutex_unlock(&c->ctx->mutex);
 	if (c->copied && copy_to_user(ubuf, c->vec, c->size))
 		ret = -EFAULT;
+	if (ret)
+		PFM_DBG("fd %d: error %d", c->fd, ret);
 	if (c->vec != fast)
 		kvfree(c->vec);
 	fdput(c->f);

@@ -18,6 +18,10 @@ debug) frags="base $arch perfmon debug" ;;
 noperfmon) frags="base $arch noperfmon" ;;
 *) die "unknown kernel variant '$variant'" ;;
 esac
+# What an architecture adds to a perfmon kernel (its PMU descriptions).
+if [ "$variant" != noperfmon ] && [ -f "$cfgdir/$arch-perfmon.config" ]; then
+	frags+=" $arch-perfmon"
+fi
 
 obj=$BUILD/obj/$name
 karch=$(kernel_arch "$arch")

@@ -25,6 +25,7 @@ TAP = re.compile(r"^(not )?ok (\d+)\s*-?\s*([^#]*?)\s*(#\s*(SKIP|TODO|skip|todo)
 PLAN = re.compile(r"^1\.\.(\d+)")
 SUBTEST = re.compile(r"^# Subtest: (\S+)")
 MARK = re.compile(r"^@@PFM (\S+)\s*(.*)$")
+RUN = re.compile(r"^#\s+RUN\s+(\S+) \.\.\.")
 
 # Kernel messages that mean the run is not clean. Matched against
 # kernel (timestamped) console lines.
@@ -96,16 +97,23 @@ def judge_program(v, name, out, rc):
         return
     plan, results = None, 0
     failed_cases = 0
+    running = None
     for line in out:
         pm = PLAN.match(line)
         if pm and plan is None:
             plan = int(pm.group(1))
             continue
+        rm = RUN.match(line)
+        if rm:
+            running = rm.group(1)
+            continue
         tm = TAP.match(line)
         if not tm:
             continue
         results += 1
-        case = tm.group(3).strip() or f"case{tm.group(2)}"
+        # the harness names skipped cases only in their RUN line
+        case = tm.group(3).strip() or running or f"case{tm.group(2)}"
+        running = None
         directive = (tm.group(5) or "").upper()
         if directive == "SKIP":
             reason = tm.group(4).split(None, 2)[2] if len(tm.group(4).split()) > 2 else ""

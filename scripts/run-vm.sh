@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # run-vm.sh KERNEL CPIO MODE LOG [SECONDS]: boot build/obj/KERNEL with the
 # initramfs CPIO in QEMU (TCG) and run the guest job MODE (test, run).
+# PFM_APPEND adds to the kernel command line.
 # The whole console goes to LOG. SECONDS is the hard time limit (0: none,
 # for an interactive shell). With a terminal on stdin and MODE=run the
 # guest leaves you in a shell. Exit status: QEMU's, or 124 on time-out.
@@ -18,7 +19,7 @@ image=$BUILD/obj/$name/$(kernel_image "$arch")
 [ -f "$image" ] || die "no kernel image $image: build $name first"
 [ -f "$cpio" ] || die "no initramfs $cpio"
 
-append="pfm.mode=$mode panic=-1 printk.devkmsg=on"
+append="pfm.mode=$mode panic=-1 printk.devkmsg=on ${PFM_APPEND:-}"
 interactive=0
 if [ "$mode" = run ] && [ -t 0 ] && [ "${CI:-}" != true ]; then
 	interactive=1

@@ -31,19 +31,31 @@ step() {
 	return $rc
 }
 
-# boot NAME LIMIT: boot kernel NAME with the test guest and judge it.
+# boot NAME LIMIT [PMU]: boot kernel NAME with the test guest and judge
+# it; PMU selects the PMU description (perfmon.pmu=) and names the run.
 boot() {
-	local name=$1 limit=$2 arch qs t0
+	local name=$1 limit=$2 pmu=${3:-} arch qs t0 run
 	arch=$(arch_of "$name")
+	run=$name${pmu:+-$pmu}
 	t0=$(date +%s)
-	log "$name: booting the tests (limit $limit s)"
-	bash "$REPO/scripts/run-vm.sh" "$name" "$BUILD/userland/$arch/tests.cpio" test \
-		"$BUILD/logs/$name.log" "$limit"
+	log "$run: booting the tests (limit $limit s)"
+	PFM_APPEND=${pmu:+perfmon.pmu=$pmu} \
+		bash "$REPO/scripts/run-vm.sh" "$name" "$BUILD/userland/$arch/tests.cpio" test \
+		"$BUILD/logs/$run.log" "$limit"
 	qs=$?
-	python3 "$REPO/scripts/parse-log.py" "$BUILD/logs/$name.log" --group "$name" \
+	python3 "$REPO/scripts/parse-log.py" "$BUILD/logs/$run.log" --group "$run" \
 		--tests "$BUILD/userland/$arch/tests.list" --kunit "$REPO/test-vm/kunit-suites" \
 		--qemu-status "$qs" --results "$RESULTS/summary.tsv"
-	log "$name: tests ran in $(($(date +%s) - t0)) s (console: build/logs/$name.log)"
+	log "$run: tests ran in $(($(date +%s) - t0)) s (console: build/logs/$run.log)"
+}
+
+# Every PMU description an architecture's kernels carry gets a boot: the
+# default one, and perf_events where a native description is the default.
+boot_all() {
+	boot "$1" "$2"
+	[ -f "$REPO/test-vm/configs/$(arch_of "$1")-perfmon.config" ] &&
+		boot "$1" "$2" perf_events
+	return 0
 }
 
 step deps bash "$REPO/scripts/deps.sh" || { python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"; exit 1; }
@@ -56,14 +68,14 @@ for arch in $ARCHES; do
 	if step "build/$arch-release" bash "$REPO/scripts/build-kernel.sh" "$arch-release" &&
 		step "build/$arch-userland" bash "$REPO/scripts/build-userland.sh" "$arch" tests; then
 		step "abi/$arch-layouts" bash "$REPO/scripts/check-abi.sh" "$arch"
-		boot "$arch-release" 600
+		boot_all "$arch-release" 600
 		[ "$QUICK" = 1 ] ||
 			step "$arch-harness-selfcheck" bash "$REPO/scripts/selfcheck.sh" "$arch"
 	fi
 	[ "$QUICK" = 1 ] && continue
 	if step "build/$arch-debug" bash "$REPO/scripts/build-kernel.sh" "$arch-debug" &&
 		[ -f "$BUILD/userland/$arch/tests.cpio" ]; then
-		boot "$arch-debug" 1500
+		boot_all "$arch-debug" 1500
 	fi
 	step "build/$arch-noperfmon" bash "$REPO/scripts/build-kernel.sh" "$arch-noperfmon"
 done

@@ -74,6 +74,12 @@ struct pfm_regmap_desc {
  * @write_pmc: PMC @cnum of the active set of a loaded context is about to
  *	become @val (already checked). Return 0, or a negative errno to
  *	refuse the value; the core then keeps the old one.
+ * @ctxsw_out: optional; the thread of a started per-thread context leaves
+ *	its CPU: stop counting and save the counters into @set's values.
+ *	Called with interrupts disabled and ctx->lock held.
+ * @ctxsw_in: optional; the thread of a started context gets a CPU: install
+ *	@set (unless its values are still in this CPU's counters) and count.
+ *	Called with interrupts disabled and ctx->lock held.
  */
 struct pfm_pmu_ops {
 	int	(*pmc_check)(unsigned int cnum, u64 *val);
@@ -88,6 +94,8 @@ struct pfm_pmu_ops {
 			     unsigned int cnum, u64 val);
 	int	(*write_pmc)(struct pfm_context *ctx, struct pfm_event_set *set,
 			     unsigned int cnum, u64 val);
+	void	(*ctxsw_out)(struct pfm_context *ctx, struct pfm_event_set *set);
+	void	(*ctxsw_in)(struct pfm_context *ctx, struct pfm_event_set *set);
 };
 
 /**
@@ -97,6 +105,10 @@ struct pfm_pmu_ops {
  * @pmc_desc: PMC table, @num_pmc_desc entries (index = logical PMC)
  * @pmd_desc: PMD table, @num_pmd_desc entries (index = logical PMD)
  * @ops: operations
+ * @flags: PFM_PMU_* properties
+ * @avail_pmcs: filled by the description before registering: the PMCs
+ *	probing found (all zero: every implemented entry of @pmc_desc)
+ * @avail_pmds: the same for PMDs
  *
  * Filled by pfm_pmu_register() from the tables:
  * @max_pmc: highest implemented PMC + 1
@@ -115,6 +127,9 @@ struct pfm_pmu {
 	u16				num_pmc_desc;
 	u16				num_pmd_desc;
 	const struct pfm_pmu_ops	*ops;
+	u32				flags;
+	u64				avail_pmcs[PFM_PMC_BV];
+	u64				avail_pmds[PFM_PMD_BV];
 
 	u16				max_pmc;
 	u16				max_pmd;
@@ -124,6 +139,14 @@ struct pfm_pmu {
 	u64				rw_pmds[PFM_PMD_BV];
 	struct kobject			*kobj;
 };
+
+/*
+ * struct pfm_pmu.flags: start, stop, read_pmd, write_pmd and write_pmc
+ * never sleep; start and stop are called with ctx->lock held and
+ * interrupts disabled (native PMUs, whose counters the context-switch
+ * hooks save and restore).
+ */
+#define PFM_PMU_ATOMIC_OPS	0x1
 
 int pfm_pmu_register(struct pfm_pmu *pmu);
 void pfm_pmu_unregister(struct pfm_pmu *pmu);
