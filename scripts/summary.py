@@ -28,9 +28,13 @@ def main(path):
     bad = [r for r in rows if r[0] == "FAIL"]
     skipped = [r for r in rows if r[0] == "SKIP"]
     if skipped:
-        print("\nskipped:")
+        print("\nskipped, by reason:")
+        reasons = {}
         for _, name, detail in skipped:
-            print(f"  {name}" + (f": {detail}" if detail else ""))
+            reasons.setdefault(detail or "(no reason given)", []).append(name)
+        for reason, names in reasons.items():
+            more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+            print(f"  {len(names):3} {reason} (e.g. {names[0]}{more})")
     if bad:
         print("\nfailed:")
         for _, name, detail in bad:

@@ -169,6 +169,38 @@ TEST_F(armv8, instructions_exact)
 	EXPECT_EQ(a, run(self->fd, 0, 0, 1000));
 }
 
+/*
+ * Reads while counting: between two live reads the counter advances by
+ * the loop plus the read call's own user code, the same each time.
+ */
+static uint64_t live_delta(int fd, uint64_t n)
+{
+	uint64_t a, b;
+
+	if (write_pmd(fd, 0, 0) || pfm_start(fd, NULL))
+		return 0;
+	a = read_pmd(fd, 0);
+	loop(n);
+	b = read_pmd(fd, 0);
+	pfm_stop(fd);
+	return b - a;
+}
+
+TEST_F(armv8, live_reads)
+{
+	uint64_t d1, d2;
+
+	if (_metadata->skip)	/* fixture setup skipped */
+		return;
+	ASSERT_EQ(0, write_pmc(self->fd, 0, INST_RETIRED | EXCL_EL1));
+	d1 = live_delta(self->fd, 2000);
+	d2 = live_delta(self->fd, 52000);
+	TH_LOG("between live reads: %llu and %llu", (unsigned long long)d1,
+	       (unsigned long long)d2);
+	EXPECT_LE(4000, d1);
+	EXPECT_EQ(100000, d2 - d1);
+}
+
 /* Cycles equal instructions at user level under -icount shift=0. */
 TEST_F(armv8, cycles_equal_instructions)
 {
