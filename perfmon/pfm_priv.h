@@ -243,14 +243,14 @@ void pfm_set_free(struct pfm_event_set *set);
 struct pfm_event_set *pfm_set_find(struct pfm_context *ctx, u16 id);
 void pfm_set_reset_pmcs(struct pfm_pmu *pmu, struct pfm_event_set *set);
 
-int __pfm_create_evtsets(struct pfm_context *ctx, struct pfarg_setdesc *req, int count);
-int __pfm_getinfo_evtsets(struct pfm_context *ctx, struct pfarg_setinfo *req, int count);
-int __pfm_delete_evtsets(struct pfm_context *ctx, struct pfarg_setdesc *req, int count);
+int __pfm_create_evtsets(struct pfm_context *ctx, void *vec, int count);
+int __pfm_getinfo_evtsets(struct pfm_context *ctx, void *vec, int count);
+int __pfm_delete_evtsets(struct pfm_context *ctx, void *vec, int count);
 
 /* pfm_rw.c */
-int __pfm_write_pmcs(struct pfm_context *ctx, struct pfarg_pmc *req, int count);
-int __pfm_write_pmds(struct pfm_context *ctx, struct pfarg_pmd *req, int count);
-int __pfm_read_pmds(struct pfm_context *ctx, struct pfarg_pmd *req, int count);
+int __pfm_write_pmcs(struct pfm_context *ctx, void *req, int count);
+int __pfm_write_pmds(struct pfm_context *ctx, void *req, int count);
+int __pfm_read_pmds(struct pfm_context *ctx, void *req, int count);
 
 /* pfm_syscalls.c */
 int pfm_perf_paranoid(void);

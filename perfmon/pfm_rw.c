@@ -215,14 +215,14 @@ static_assert(offsetof(struct pfarg_pmc, reg_flags) == offsetof(struct pfarg_pmd
 /**
  * __pfm_write_pmcs - pfm_write_pmcs() on a locked context
  * @ctx: the context
- * @req: the vector
+ * @req: the vector of struct pfarg_pmc
  * @count: entries
  *
  * Context: ctx->mutex held.
  * Return: 0, -EINVAL at the first invalid entry, -EPERM if that entry
  * asked for kernel-level counting without the privilege.
  */
-int __pfm_write_pmcs(struct pfm_context *ctx, struct pfarg_pmc *req, int count)
+int __pfm_write_pmcs(struct pfm_context *ctx, void *req, int count)
 {
 	return pfm_process_regs(ctx, req, count, &pfm_op_write_pmcs);
 }
@@ -230,13 +230,13 @@ int __pfm_write_pmcs(struct pfm_context *ctx, struct pfarg_pmc *req, int count)
 /**
  * __pfm_write_pmds - pfm_write_pmds() on a locked context
  * @ctx: the context
- * @req: the vector
+ * @req: the vector of struct pfarg_pmd
  * @count: entries
  *
  * Context: ctx->mutex held.
  * Return: 0, or -EINVAL at the first invalid entry.
  */
-int __pfm_write_pmds(struct pfm_context *ctx, struct pfarg_pmd *req, int count)
+int __pfm_write_pmds(struct pfm_context *ctx, void *req, int count)
 {
 	return pfm_process_regs(ctx, req, count, &pfm_op_write_pmds);
 }
@@ -244,13 +244,13 @@ int __pfm_write_pmds(struct pfm_context *ctx, struct pfarg_pmd *req, int count)
 /**
  * __pfm_read_pmds - pfm_read_pmds() on a locked context
  * @ctx: the context
- * @req: the vector
+ * @req: the vector of struct pfarg_pmd
  * @count: entries
  *
  * Context: ctx->mutex held.
  * Return: 0, or -EINVAL at the first invalid entry.
  */
-int __pfm_read_pmds(struct pfm_context *ctx, struct pfarg_pmd *req, int count)
+int __pfm_read_pmds(struct pfm_context *ctx, void *req, int count)
 {
 	return pfm_process_regs(ctx, req, count, &pfm_op_read_pmds);
 }

@@ -167,7 +167,7 @@ static void pfm_set_retflags(u32 *flags, int err)
 /**
  * __pfm_create_evtsets - pfm_create_evtsets() on a locked context
  * @ctx: the context, UNLOADED
- * @req: the vector
+ * @vec: the vector of struct pfarg_setdesc
  * @count: entries
  *
  * Creates each set, or redefines it: flags, next set and timeout are
@@ -176,8 +176,9 @@ static void pfm_set_retflags(u32 *flags, int err)
  * Context: ctx->mutex held.
  * Return: 0, -EINVAL at the first invalid entry, -ENOMEM.
  */
-int __pfm_create_evtsets(struct pfm_context *ctx, struct pfarg_setdesc *req, int count)
+int __pfm_create_evtsets(struct pfm_context *ctx, void *vec, int count)
 {
+	struct pfarg_setdesc *req = vec;
 	int i, ret;
 
 	lockdep_assert_held(&ctx->mutex);
@@ -209,14 +210,15 @@ static void pfm_getinfo_set(struct pfm_context *ctx, struct pfm_event_set *set,
 /**
  * __pfm_getinfo_evtsets - pfm_getinfo_evtsets() on a locked context
  * @ctx: the context
- * @req: the vector
+ * @vec: the vector of struct pfarg_setinfo
  * @count: entries
  *
  * Context: ctx->mutex held.
  * Return: 0, or -EINVAL at the first set that does not exist.
  */
-int __pfm_getinfo_evtsets(struct pfm_context *ctx, struct pfarg_setinfo *req, int count)
+int __pfm_getinfo_evtsets(struct pfm_context *ctx, void *vec, int count)
 {
+	struct pfarg_setinfo *req = vec;
 	struct pfm_event_set *set;
 	int i;
 
@@ -235,15 +237,16 @@ int __pfm_getinfo_evtsets(struct pfm_context *ctx, struct pfarg_setinfo *req, in
 /**
  * __pfm_delete_evtsets - pfm_delete_evtsets() on a locked context
  * @ctx: the context, UNLOADED
- * @req: the vector (only set_id is read)
+ * @vec: the vector of struct pfarg_setdesc (only set_id is read)
  * @count: entries
  *
  * Context: ctx->mutex held.
  * Return: 0, or -EINVAL at set 0 or at a set that does not exist;
  * earlier deletions stay.
  */
-int __pfm_delete_evtsets(struct pfm_context *ctx, struct pfarg_setdesc *req, int count)
+int __pfm_delete_evtsets(struct pfm_context *ctx, void *vec, int count)
 {
+	struct pfarg_setdesc *req = vec;
 	struct pfm_event_set *set;
 	int i;
 

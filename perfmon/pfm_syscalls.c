@@ -85,6 +85,7 @@ static_assert(sizeof(struct pfarg_start) <= PFM_FAST_BYTES);
  * @fast: entries copied on the stack
  * @argsize: non-vector calls: size of an optional input structure, copied
  *	after the descriptor lookup (check 4)
+ * @vec_op: vector calls: the operation on the locked context
  */
 struct pfm_cmd {
 	u8		allowed;
@@ -93,27 +94,31 @@ struct pfm_cmd {
 	unsigned short	esize;
 	unsigned short	fast;
 	unsigned short	argsize;
+	int		(*vec_op)(struct pfm_context *ctx, void *vec, int count);
 };
 
 #define PFM_ST_ALL	(PFM_ST_U | PFM_ST_L | PFM_ST_M)
 
 static const struct pfm_cmd pfm_cmd_write_pmcs = {
-	PFM_ST_ALL, PFM_ST_L, true, sizeof(struct pfarg_pmc), PFM_PMC_FAST_ARG };
+	PFM_ST_ALL, PFM_ST_L, true, sizeof(struct pfarg_pmc), PFM_PMC_FAST_ARG, 0,
+	__pfm_write_pmcs };
 static const struct pfm_cmd pfm_cmd_write_pmds = {
-	PFM_ST_ALL, PFM_ST_L, true, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG };
+	PFM_ST_ALL, PFM_ST_L, true, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG, 0,
+	__pfm_write_pmds };
 static const struct pfm_cmd pfm_cmd_read_pmds = {
-	PFM_ST_ALL, PFM_ST_L, true, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG };
+	PFM_ST_ALL, PFM_ST_L, true, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG, 0,
+	__pfm_read_pmds };
 static const struct pfm_cmd pfm_cmd_load = { PFM_ST_U, 0, false, 0, 0 };
 static const struct pfm_cmd pfm_cmd_start = {
 	PFM_ST_ALL, PFM_ST_L, true, 0, 0, sizeof(struct pfarg_start) };
 static const struct pfm_cmd pfm_cmd_stop = { PFM_ST_ALL, PFM_ST_L, true, 0, 0 };
 static const struct pfm_cmd pfm_cmd_restart = { PFM_ST_ALL, 0, true, 0, 0 };
 static const struct pfm_cmd pfm_cmd_create_sets = {
-	PFM_ST_U, 0, true, sizeof(struct pfarg_setdesc), 0 };
+	PFM_ST_U, 0, true, sizeof(struct pfarg_setdesc), 0, 0, __pfm_create_evtsets };
 static const struct pfm_cmd pfm_cmd_getinfo_sets = {
-	PFM_ST_ALL, 0, true, sizeof(struct pfarg_setinfo), 0 };
+	PFM_ST_ALL, 0, true, sizeof(struct pfarg_setinfo), 0, 0, __pfm_getinfo_evtsets };
 static const struct pfm_cmd pfm_cmd_delete_sets = {
-	PFM_ST_U, 0, true, sizeof(struct pfarg_setdesc), 0 };
+	PFM_ST_U, 0, true, sizeof(struct pfarg_setdesc), 0, 0, __pfm_delete_evtsets };
 static const struct pfm_cmd pfm_cmd_unload = {
 	PFM_ST_ALL, PFM_ST_L | PFM_ST_M, true, 0, 0 };
 
@@ -267,6 +272,20 @@ static int pfm_call_end(struct pfm_call *c, void __user *ubuf, void *fast, int r
 	return ret;
 }
 
+/* A vector call: the preamble, the call's operation, the copy-back. */
+static int pfm_vector_call(const struct pfm_cmd *cmd, int fd, void __user *ureq, int count)
+{
+	u64 fast[PFM_FAST_BYTES / sizeof(u64)];
+	struct pfm_call c;
+	int ret;
+
+	ret = pfm_call_begin(&c, cmd, fd, ureq, count, fast);
+	if (ret)
+		return ret;
+	ret = cmd->vec_op(c.ctx, c.vec, count);
+	return pfm_call_end(&c, ureq, fast, ret);
+}
+
 /* Group membership in the initial user namespace; -1 admits everybody. */
 static bool pfm_in_group(s64 group)
 {
@@ -355,41 +374,17 @@ SYSCALL_DEFINE4(pfm_create_context, struct pfarg_ctx __user *, ureq,
 
 SYSCALL_DEFINE3(pfm_write_pmcs, int, fd, struct pfarg_pmc __user *, ureq, int, count)
 {
-	u64 fast[PFM_FAST_BYTES / sizeof(u64)];
-	struct pfm_call c;
-	int ret;
-
-	ret = pfm_call_begin(&c, &pfm_cmd_write_pmcs, fd, ureq, count, fast);
-	if (ret)
-		return ret;
-	ret = __pfm_write_pmcs(c.ctx, c.vec, count);
-	return pfm_call_end(&c, ureq, fast, ret);
+	return pfm_vector_call(&pfm_cmd_write_pmcs, fd, ureq, count);
 }
 
 SYSCALL_DEFINE3(pfm_write_pmds, int, fd, struct pfarg_pmd __user *, ureq, int, count)
 {
-	u64 fast[PFM_FAST_BYTES / sizeof(u64)];
-	struct pfm_call c;
-	int ret;
-
-	ret = pfm_call_begin(&c, &pfm_cmd_write_pmds, fd, ureq, count, fast);
-	if (ret)
-		return ret;
-	ret = __pfm_write_pmds(c.ctx, c.vec, count);
-	return pfm_call_end(&c, ureq, fast, ret);
+	return pfm_vector_call(&pfm_cmd_write_pmds, fd, ureq, count);
 }
 
 SYSCALL_DEFINE3(pfm_read_pmds, int, fd, struct pfarg_pmd __user *, ureq, int, count)
 {
-	u64 fast[PFM_FAST_BYTES / sizeof(u64)];
-	struct pfm_call c;
-	int ret;
-
-	ret = pfm_call_begin(&c, &pfm_cmd_read_pmds, fd, ureq, count, fast);
-	if (ret)
-		return ret;
-	ret = __pfm_read_pmds(c.ctx, c.vec, count);
-	return pfm_call_end(&c, ureq, fast, ret);
+	return pfm_vector_call(&pfm_cmd_read_pmds, fd, ureq, count);
 }
 
 SYSCALL_DEFINE2(pfm_load_context, int, fd, struct pfarg_load __user *, ureq)
@@ -446,38 +441,17 @@ SYSCALL_DEFINE1(pfm_restart, int, fd)
 
 SYSCALL_DEFINE3(pfm_create_evtsets, int, fd, struct pfarg_setdesc __user *, ureq, int, count)
 {
-	struct pfm_call c;
-	int ret;
-
-	ret = pfm_call_begin(&c, &pfm_cmd_create_sets, fd, ureq, count, NULL);
-	if (ret)
-		return ret;
-	ret = __pfm_create_evtsets(c.ctx, c.vec, count);
-	return pfm_call_end(&c, ureq, NULL, ret);
+	return pfm_vector_call(&pfm_cmd_create_sets, fd, ureq, count);
 }
 
 SYSCALL_DEFINE3(pfm_getinfo_evtsets, int, fd, struct pfarg_setinfo __user *, ureq, int, count)
 {
-	struct pfm_call c;
-	int ret;
-
-	ret = pfm_call_begin(&c, &pfm_cmd_getinfo_sets, fd, ureq, count, NULL);
-	if (ret)
-		return ret;
-	ret = __pfm_getinfo_evtsets(c.ctx, c.vec, count);
-	return pfm_call_end(&c, ureq, NULL, ret);
+	return pfm_vector_call(&pfm_cmd_getinfo_sets, fd, ureq, count);
 }
 
 SYSCALL_DEFINE3(pfm_delete_evtsets, int, fd, struct pfarg_setdesc __user *, ureq, int, count)
 {
-	struct pfm_call c;
-	int ret;
-
-	ret = pfm_call_begin(&c, &pfm_cmd_delete_sets, fd, ureq, count, NULL);
-	if (ret)
-		return ret;
-	ret = __pfm_delete_evtsets(c.ctx, c.vec, count);
-	return pfm_call_end(&c, ureq, NULL, ret);
+	return pfm_vector_call(&pfm_cmd_delete_sets, fd, ureq, count);
 }
 
 SYSCALL_DEFINE1(pfm_unload_context, int, fd)
