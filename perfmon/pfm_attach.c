@@ -45,12 +45,16 @@ void pfm_ctxsw_key_put(void)
 	static_branch_slow_dec_deferred(&pfm_ctxsw_key);
 }
 
-/*
- * Accounting of set_act_duration: an interval is open while the context
- * is started, not masked, and (per-thread) its thread is on a CPU. Called
- * with ctx->lock held.
+/**
+ * __pfm_interval_open - begin a set_act_duration interval
+ * @ctx: the context
+ *
+ * An interval is open while the context is started, not masked, and
+ * (per-thread) its thread is on a CPU; it belongs to the active set.
+ *
+ * Context: ctx->lock held.
  */
-static void __pfm_interval_open(struct pfm_context *ctx)
+void __pfm_interval_open(struct pfm_context *ctx)
 {
 	lockdep_assert_held(&ctx->lock);
 	if (ctx->interval_open)
@@ -59,7 +63,13 @@ static void __pfm_interval_open(struct pfm_context *ctx)
 	ctx->interval_open = true;
 }
 
-static void __pfm_interval_close(struct pfm_context *ctx)
+/**
+ * __pfm_interval_close - add the open interval to the active set
+ * @ctx: the context
+ *
+ * Context: ctx->lock held.
+ */
+void __pfm_interval_close(struct pfm_context *ctx)
 {
 	struct pfm_event_set *set = ctx->active_set;
 
@@ -126,17 +136,6 @@ int pfm_check_task_stopped(struct pfm_context *ctx)
 {
 	lockdep_assert_held(&ctx->mutex);
 	return pfm_task_stopped(ctx->task);
-}
-
-/* Every set naming an explicit next set must name an existing one. */
-static int pfm_check_set_chain(struct pfm_context *ctx)
-{
-	struct pfm_event_set *set;
-
-	list_for_each_entry(set, &ctx->sets, list)
-		if ((set->flags & PFM_SETFL_EXPL_NEXT) && !pfm_set_find(ctx, set->id_next))
-			return -EINVAL;
-	return 0;
 }
 
 /* Look up and vet the thread of a per-thread load, in the ABI's order. */
@@ -236,16 +235,15 @@ static void pfm_load_commit(struct pfm_context *ctx, struct pfm_event_set *first
 	struct pfm_event_set *set;
 	unsigned long flags;
 
+	raw_spin_lock_irqsave(&ctx->lock, flags);
 	list_for_each_entry(set, &ctx->sets, list) {
 		set->runs = 0;
 		set->duration = 0;
 		memset(set->ovfl_pmds, 0, sizeof(set->ovfl_pmds));
 	}
-	first->runs = 1;
-	raw_spin_lock_irqsave(&ctx->lock, flags);
 	ctx->msgq_head = 0;
 	ctx->msgq_count = 0;
-	ctx->active_set = first;
+	__pfm_set_activate(ctx, first, true);
 	ctx->started = false;
 	ctx->interval_open = false;
 	ctx->state = PFM_CTX_LOADED;
@@ -275,7 +273,7 @@ int __pfm_load(struct pfm_context *ctx, struct pfarg_load *req)
 			return -EINVAL;
 	}
 	first = pfm_set_find(ctx, req->load_set);
-	if (!first || pfm_check_set_chain(ctx))
+	if (!first || pfm_set_link(ctx))
 		return -EINVAL;
 	if (!sys && (ctx->flags & PFM_FL_NOTIFY_BLOCK) && req->load_pid == task_pid_vnr(current))
 		return -EINVAL;
@@ -317,14 +315,22 @@ out_put_task:
 	return ret;
 }
 
-/*
- * Counting on and off, with the duration bookkeeping. Descriptions with
- * PFM_PMU_ATOMIC_OPS (native PMUs) are called under ctx->lock with
- * interrupts disabled, so a context switch never finds the hardware and
- * ctx->started in disagreement; the others may sleep and perf_events
- * schedules their counters, so they are called outside it.
+/**
+ * pfm_counting_on - install a set and count, with the duration bookkeeping
+ * @ctx: a LOADED context, or a MASKED one being resumed
+ * @set: its active set
+ * @unmask: the context leaves MASKED: it becomes LOADED in the same
+ *	critical section that starts the counters, so that the
+ *	context-switch hooks never save counters that were not installed
+ *
+ * Descriptions with PFM_PMU_ATOMIC_OPS (native PMUs) are called under
+ * ctx->lock with interrupts disabled, so a context switch never finds the
+ * hardware and ctx->started in disagreement; the others may sleep and
+ * perf_events schedules their counters, so they are called outside it.
+ *
+ * Context: ctx->mutex held.
  */
-static void pfm_counting_on(struct pfm_context *ctx, struct pfm_event_set *set)
+void pfm_counting_on(struct pfm_context *ctx, struct pfm_event_set *set, bool unmask)
 {
 	bool atomic = ctx->pmu->flags & PFM_PMU_ATOMIC_OPS;
 	unsigned long flags;
@@ -332,6 +338,8 @@ static void pfm_counting_on(struct pfm_context *ctx, struct pfm_event_set *set)
 	if (!atomic)
 		ctx->pmu->ops->start(ctx, set);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
+	if (unmask)
+		ctx->state = PFM_CTX_LOADED;
 	ctx->started = true;
 	if (atomic)
 		ctx->pmu->ops->start(ctx, set);
@@ -387,6 +395,7 @@ int __pfm_unload(struct pfm_context *ctx)
 	lockdep_assert_held(&ctx->mutex);
 	__pfm_stop_monitoring(ctx, false);
 	pfm_pmu_unload_sets(ctx, NULL);
+	pfm_resume_forget(ctx);
 	pfm_session_release(sys, ctx->cpu);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
 	ctx->state = PFM_CTX_UNLOADED;
@@ -399,20 +408,30 @@ int __pfm_unload(struct pfm_context *ctx)
 	return 0;
 }
 
-/* Make @set the active set of a loaded context (explicit switch). */
-static void __pfm_switch_set(struct pfm_context *ctx, struct pfm_event_set *set)
+/**
+ * __pfm_switch_set - make a set the active set of a loaded context
+ * @ctx: the context, LOADED
+ * @set: the new active set
+ * @long_resets: apply its pending resets with long values (pfm_start())
+ *	rather than short ones (a deferred overflow switch)
+ *
+ * Context: ctx->mutex held.
+ */
+void __pfm_switch_set(struct pfm_context *ctx, struct pfm_event_set *set,
+		      bool long_resets)
 {
 	bool started = ctx->started;
 	unsigned long flags;
 
+	lockdep_assert_held(&ctx->mutex);
 	if (started)
 		pfm_counting_off(ctx, false);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
-	ctx->active_set = set;
-	set->runs++;
+	__pfm_set_activate(ctx, set, long_resets);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	this_cpu_inc(pfm_stats.set_switch);
 	if (started)
-		pfm_counting_on(ctx, set);
+		pfm_counting_on(ctx, set, false);
 }
 
 /**
@@ -438,9 +457,9 @@ int __pfm_start(struct pfm_context *ctx, struct pfarg_start *req)
 			return -EINVAL;
 	}
 	if (set != ctx->active_set)
-		__pfm_switch_set(ctx, set);
+		__pfm_switch_set(ctx, set, true);
 	if (!ctx->started) {
-		pfm_counting_on(ctx, set);
+		pfm_counting_on(ctx, set, false);
 		return 0;
 	}
 	/* A start while started counts the interval so far, then a new one. */
@@ -466,31 +485,6 @@ int __pfm_stop(struct pfm_context *ctx)
 		return -EINVAL;
 	__pfm_stop_monitoring(ctx, false);
 	ctx->started = false;
-	return 0;
-}
-
-/**
- * __pfm_restart - pfm_restart() on a locked context
- * @ctx: the context
- *
- * Without a sampling format, a restart only makes sense after an
- * overflow masked monitoring.
- *
- * Context: ctx->mutex held.
- * Return: 0, or -EBUSY when there is nothing to restart.
- */
-int __pfm_restart(struct pfm_context *ctx)
-{
-	unsigned long flags;
-
-	lockdep_assert_held(&ctx->mutex);
-	if (ctx->state != PFM_CTX_MASKED)
-		return -EBUSY;
-	raw_spin_lock_irqsave(&ctx->lock, flags);
-	ctx->state = PFM_CTX_LOADED;
-	raw_spin_unlock_irqrestore(&ctx->lock, flags);
-	if (ctx->started)
-		pfm_counting_on(ctx, ctx->active_set);
 	return 0;
 }
 

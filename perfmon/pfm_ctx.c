@@ -53,6 +53,7 @@ struct pfm_context *pfm_ctx_alloc(struct pfm_pmu *pmu, u32 flags)
 	ctx->state = PFM_CTX_UNLOADED;
 	ctx->flags = flags;
 	ctx->pmu = pmu;
+	pfm_intr_init_ctx(ctx);
 	return ctx;
 }
 
@@ -81,6 +82,7 @@ void pfm_ctx_put(struct pfm_context *ctx)
 {
 	if (!refcount_dec_and_test(&ctx->refs))
 		return;
+	pfm_intr_sync_ctx(ctx);
 	pfm_pmu_put(ctx->pmu);
 	call_rcu(&ctx->rcu, pfm_ctx_free);
 }
@@ -131,11 +133,18 @@ struct pfm_context *pfm_ctx_from_fd(int fd, struct fd *f)
 	return f->file->private_data;
 }
 
-/*
+/**
+ * __pfm_msg_queue - append a message to the context's queue
+ * @ctx: the context
+ * @msg: the message
+ *
  * The last slot of the queue is kept for PFM_MSG_END, so the end of a
  * monitored thread is never lost.
+ *
+ * Context: ctx->lock held.
+ * Return: false when the queue has no room for @msg (it is dropped).
  */
-static bool __pfm_msg_queue(struct pfm_context *ctx, const union pfarg_msg *msg)
+bool __pfm_msg_queue(struct pfm_context *ctx, const union pfarg_msg *msg)
 {
 	unsigned int limit = msg->type == PFM_MSG_END ? PFM_MSGS_COUNT : PFM_MSGS_COUNT - 1;
 

@@ -12,8 +12,13 @@
  *   PMC8-15   PERF_CFGn   perf config of counter n
  *   PMC16-23  PERF_CFG1_n perf config1 of counter n
  *   PMD0-7    PERF_CNTn   64-bit count of counter n
+ *
+ * Each counter's 64-bit overflow comes from its event's overflow
+ * callback; masking freezes the set in software, and a set switch the
+ * overflow asks for is made by the core in process context.
  */
 #include <linux/err.h>
+#include <linux/irq_work.h>
 #include <linux/module.h>
 #include <linux/perf_event.h>
 #include <linux/perfmon_pmu.h>
@@ -22,15 +27,51 @@
 #include "pfm_perf_pmu.h"
 #include "pfm_priv.h"
 
+/*
+ * Periods: a counter's perf event is a sampling event whose period ends
+ * where its PMD's logical value wraps 64 bits, capped at PFM_PERF_FAR
+ * (a value that far from wrapping just re-arms when perf's period ends).
+ * perf programs an event's next period before it calls the overflow
+ * handler, so a period changed from the handler (a reset to a different
+ * value) takes effect one period late; the handler compares the logical
+ * value, not perf's period, to decide whether the PMD overflowed, so
+ * values stay exact and a constant period (value and reset values equal)
+ * is exact as well.
+ */
+#define PFM_PERF_FAR	BIT_ULL(62)
+
+/**
+ * struct pfm_perf_cnt - one counter of a loaded set
+ * @event: its perf event, NULL while the counter is disabled
+ * @base: perf count of @event when its PMD's software value was last
+ *	brought up to date; the live value is value + (count - base)
+ * @ip: where an overflow taken in NMI context interrupted, for @nmi_work
+ */
+struct pfm_perf_cnt {
+	struct perf_event	*event;
+	u64			base;
+	unsigned long		ip;
+};
+
 /**
  * struct pfm_perf_set - the perf events of one event set while loaded
- * @events: the event of each enabled counter, NULL for the others
- * @base: perf count of each event when its PMD's software value was last
- *	brought up to date; the live value is value + (count - base)
+ * @ctx: the context
+ * @set: the set
+ * @frozen: monitoring is masked: the software values are the counts and
+ *	what perf counts meanwhile is discarded at the next start
+ * @nmi_pending: counters whose overflow @nmi_work must process
+ * @nmi_work: processes overflows taken in NMI context
+ * @cnt: the counters
+ *
+ * @frozen, the PMD values and the bases are protected by ctx->lock.
  */
 struct pfm_perf_set {
-	struct perf_event	*events[PFM_PERF_NUM_COUNTERS];
-	u64			base[PFM_PERF_NUM_COUNTERS];
+	struct pfm_context	*ctx;
+	struct pfm_event_set	*set;
+	bool			frozen;
+	unsigned long		nmi_pending;
+	struct irq_work		nmi_work;
+	struct pfm_perf_cnt	cnt[PFM_PERF_NUM_COUNTERS];
 };
 
 #define PFM_PERF_CTL_RSVD	(~(PFM_PERF_CTL_TYPE | PFM_PERF_CTL_EXCL_USER |	\
@@ -63,6 +104,7 @@ static bool pfm_perf_pmc_counts_kernel(unsigned int cnum, u64 val)
 	       !(val & PFM_PERF_CTL_EXCL_KERNEL);
 }
 
+/* The perf count of @event, in process context. */
 static u64 pfm_perf_count(struct perf_event *event)
 {
 	u64 enabled, running;
@@ -70,15 +112,43 @@ static u64 pfm_perf_count(struct perf_event *event)
 	return perf_event_read_value(event, &enabled, &running);
 }
 
-/* Create the event counter @n of @set would count with these PMCs. */
-static struct perf_event *pfm_perf_create(struct pfm_context *ctx, u64 ctl,
-					  u64 cfg, u64 cfg1)
+/*
+ * The perf count of @event without sleeping. Events of the current thread
+ * or of this CPU are read live; any other event belongs to a thread that
+ * is not running (the ABI requires a non-self target to be stopped), so
+ * its count is at rest.
+ */
+static u64 pfm_perf_count_local(struct perf_event *event)
 {
+	u64 val;
+
+	if (perf_event_read_local(event, &val, NULL, NULL))
+		val = local64_read(&event->count);
+	return val;
+}
+
+/* The perf period that ends where the logical value @val wraps 64 bits. */
+static u64 pfm_perf_period(u64 val)
+{
+	u64 left = -val;
+
+	return left && left <= PFM_PERF_FAR ? left : PFM_PERF_FAR;
+}
+
+static void pfm_perf_overflow(struct perf_event *event, struct perf_sample_data *data,
+			      struct pt_regs *regs);
+
+/* Create the event a counter counts with these PMCs, from value @val. */
+static struct perf_event *pfm_perf_create(struct pfm_perf_set *ps, u64 ctl,
+					  u64 cfg, u64 cfg1, u64 val)
+{
+	struct pfm_context *ctx = ps->ctx;
 	struct perf_event_attr attr = {
 		.size		= sizeof(attr),
 		.type		= ctl & PFM_PERF_CTL_TYPE,
 		.config		= cfg,
 		.config1	= cfg1,
+		.sample_period	= pfm_perf_period(val),
 		.disabled	= 1,
 		.exclude_user	= !!(ctl & PFM_PERF_CTL_EXCL_USER),
 		.exclude_kernel	= !!(ctl & PFM_PERF_CTL_EXCL_KERNEL),
@@ -87,16 +157,19 @@ static struct perf_event *pfm_perf_create(struct pfm_context *ctx, u64 ctl,
 	};
 
 	if (pfm_ctx_is_sys(ctx))
-		return perf_event_create_kernel_counter(&attr, ctx->cpu, NULL, NULL, NULL);
-	return perf_event_create_kernel_counter(&attr, -1, ctx->task, NULL, NULL);
+		return perf_event_create_kernel_counter(&attr, ctx->cpu, NULL,
+							pfm_perf_overflow, ps);
+	return perf_event_create_kernel_counter(&attr, -1, ctx->task,
+						pfm_perf_overflow, ps);
 }
 
-static struct perf_event *pfm_perf_create_counter(struct pfm_context *ctx,
-						  struct pfm_event_set *set,
+static struct perf_event *pfm_perf_create_counter(struct pfm_perf_set *ps,
 						  unsigned int n)
 {
-	return pfm_perf_create(ctx, set->pmcs[n], set->pmcs[PFM_PERF_CFG(n)],
-			       set->pmcs[PFM_PERF_CFG1(n)]);
+	struct pfm_event_set *set = ps->set;
+
+	return pfm_perf_create(ps, set->pmcs[n], set->pmcs[PFM_PERF_CFG(n)],
+			       set->pmcs[PFM_PERF_CFG1(n)], set->pmds[n].value);
 }
 
 /* perf refuses events it cannot count: the PMC values are invalid. */
@@ -110,10 +183,14 @@ static void pfm_perf_release_set(struct pfm_perf_set *ps)
 	unsigned int n;
 
 	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++)
-		if (ps->events[n])
-			perf_event_release_kernel(ps->events[n]);
+		if (ps->cnt[n].event)
+			perf_event_release_kernel(ps->cnt[n].event);
+	/* no callback can queue it any more */
+	irq_work_sync(&ps->nmi_work);
 	kfree(ps);
 }
+
+static void pfm_perf_nmi_work(struct irq_work *work);
 
 static int pfm_perf_load(struct pfm_context *ctx, struct pfm_event_set *set)
 {
@@ -124,15 +201,18 @@ static int pfm_perf_load(struct pfm_context *ctx, struct pfm_event_set *set)
 	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
 	if (!ps)
 		return -ENOMEM;
+	ps->ctx = ctx;
+	ps->set = set;
+	init_irq_work(&ps->nmi_work, pfm_perf_nmi_work);
 	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++) {
 		if (!(set->pmcs[n] & PFM_PERF_CTL_EN))
 			continue;
-		event = pfm_perf_create_counter(ctx, set, n);
+		event = pfm_perf_create_counter(ps, n);
 		if (IS_ERR(event)) {
 			pfm_perf_release_set(ps);
 			return pfm_perf_errno(event);
 		}
-		ps->events[n] = event;
+		ps->cnt[n].event = event;
 	}
 	set->pmu_data = ps;
 	return 0;
@@ -144,56 +224,98 @@ static void pfm_perf_unload(struct pfm_context *ctx, struct pfm_event_set *set)
 	set->pmu_data = NULL;
 }
 
+/*
+ * Count from the set's values: rebase every counter (what perf counted
+ * while the set was frozen is dropped), give perf the periods the values
+ * call for, and enable the events.
+ */
 static void pfm_perf_start(struct pfm_context *ctx, struct pfm_event_set *set)
 {
 	struct pfm_perf_set *ps = set->pmu_data;
+	struct perf_event *event;
+	unsigned long flags;
 	unsigned int n;
 
+	raw_spin_lock_irqsave(&ctx->lock, flags);
 	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++)
-		if (ps->events[n])
-			perf_event_enable(ps->events[n]);
+		if (ps->cnt[n].event)
+			ps->cnt[n].base = pfm_perf_count_local(ps->cnt[n].event);
+	ps->frozen = false;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++) {
+		event = ps->cnt[n].event;
+		if (!event)
+			continue;
+		perf_event_period(event, pfm_perf_period(set->pmds[n].value));
+		perf_event_enable(event);
+	}
 }
 
-/* Bring the software value of counter @n up to date. */
-static void pfm_perf_sync(struct pfm_perf_set *ps, struct pfm_event_set *set,
-			  unsigned int n)
+/* Bring the software value of counter @n up to date (ctx->lock held). */
+static void __pfm_perf_sync(struct pfm_perf_set *ps, unsigned int n, u64 count)
 {
-	u64 count = pfm_perf_count(ps->events[n]);
+	struct pfm_perf_cnt *c = &ps->cnt[n];
 
-	set->pmds[n].value += count - ps->base[n];
-	ps->base[n] = count;
+	if (!ps->frozen)
+		ps->set->pmds[n].value += count - c->base;
+	c->base = count;
 }
 
 static void pfm_perf_stop(struct pfm_context *ctx, struct pfm_event_set *set)
 {
 	struct pfm_perf_set *ps = set->pmu_data;
+	u64 counts[PFM_PERF_NUM_COUNTERS];
+	unsigned long flags;
 	unsigned int n;
 
 	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++) {
-		if (!ps->events[n])
+		if (!ps->cnt[n].event)
 			continue;
-		perf_event_disable(ps->events[n]);
-		pfm_perf_sync(ps, set, n);
+		perf_event_disable(ps->cnt[n].event);
+		counts[n] = pfm_perf_count(ps->cnt[n].event);
 	}
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++)
+		if (ps->cnt[n].event)
+			__pfm_perf_sync(ps, n, counts[n]);
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 }
 
 static u64 pfm_perf_read_pmd(struct pfm_context *ctx, struct pfm_event_set *set,
 			     unsigned int cnum)
 {
 	struct pfm_perf_set *ps = set->pmu_data;
+	struct pfm_perf_cnt *c = &ps->cnt[cnum];
+	unsigned long flags;
+	u64 val;
 
-	if (!ps->events[cnum])
-		return set->pmds[cnum].value;
-	return set->pmds[cnum].value + pfm_perf_count(ps->events[cnum]) - ps->base[cnum];
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	val = set->pmds[cnum].value;
+	if (c->event && !ps->frozen)
+		val += pfm_perf_count_local(c->event) - c->base;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	return val;
 }
 
+/*
+ * The core leaves the value of a live PMD to this description: it is
+ * stored here with the new base, so that the overflow callback never
+ * sees one without the other.
+ */
 static void pfm_perf_write_pmd(struct pfm_context *ctx, struct pfm_event_set *set,
 			       unsigned int cnum, u64 val)
 {
 	struct pfm_perf_set *ps = set->pmu_data;
+	struct pfm_perf_cnt *c = &ps->cnt[cnum];
+	unsigned long flags;
 
-	if (ps->events[cnum])
-		ps->base[cnum] = pfm_perf_count(ps->events[cnum]);
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	set->pmds[cnum].value = val;
+	if (c->event)
+		c->base = pfm_perf_count_local(c->event);
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	if (c->event)
+		perf_event_period(c->event, pfm_perf_period(val));
 }
 
 /*
@@ -208,23 +330,126 @@ static int pfm_perf_write_pmc(struct pfm_context *ctx, struct pfm_event_set *set
 	unsigned int n = cnum % PFM_PERF_NUM_COUNTERS;
 	u64 pmcs[3] = { set->pmcs[n], set->pmcs[PFM_PERF_CFG(n)],
 			set->pmcs[PFM_PERF_CFG1(n)] };
-	struct perf_event *event = NULL;
+	struct perf_event *event = NULL, *old = ps->cnt[n].event;
+	unsigned long flags;
 
 	pmcs[cnum / PFM_PERF_NUM_COUNTERS] = val;
 	if (pmcs[0] & PFM_PERF_CTL_EN) {
-		event = pfm_perf_create(ctx, pmcs[0], pmcs[1], pmcs[2]);
+		event = pfm_perf_create(ps, pmcs[0], pmcs[1], pmcs[2], set->pmds[n].value);
 		if (IS_ERR(event))
 			return pfm_perf_errno(event);
 	}
-	if (ps->events[n]) {
-		pfm_perf_sync(ps, set, n);
-		perf_event_release_kernel(ps->events[n]);
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	if (old)
+		__pfm_perf_sync(ps, n, pfm_perf_count_local(old));
+	ps->cnt[n].event = event;
+	ps->cnt[n].base = 0;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	if (old)
+		perf_event_release_kernel(old);
+	if (event) {
+		perf_event_period(event, pfm_perf_period(set->pmds[n].value));
+		if (ctx->started && ctx->state == PFM_CTX_LOADED)
+			perf_event_enable(event);
 	}
-	ps->events[n] = event;
-	ps->base[n] = 0;
-	if (event && ctx->started && ctx->state == PFM_CTX_LOADED)
-		perf_event_enable(event);
 	return 0;
+}
+
+/* Overflow path: freeze the set; its values become the counts. */
+static void pfm_perf_intr_stop(struct pfm_context *ctx, struct pfm_event_set *set)
+{
+	struct pfm_perf_set *ps = set->pmu_data;
+	unsigned int n;
+
+	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++)
+		if (ps->cnt[n].event)
+			__pfm_perf_sync(ps, n, pfm_perf_count_local(ps->cnt[n].event));
+	ps->frozen = true;
+}
+
+/*
+ * Overflow path: PMD @cnum was reset. Its next period is set directly in
+ * the event, as perf's own frequency adjustment does from its interrupt;
+ * perf_event_period() may sleep.
+ */
+static void pfm_perf_intr_reset(struct pfm_context *ctx, struct pfm_event_set *set,
+				unsigned int cnum, u64 val)
+{
+	struct pfm_perf_cnt *c = &((struct pfm_perf_set *)set->pmu_data)->cnt[cnum];
+
+	if (!c->event)
+		return;
+	c->base = pfm_perf_count_local(c->event);
+	c->event->hw.sample_period = pfm_perf_period(val);
+}
+
+/*
+ * perf's period for counter @n ended: if the PMD's logical value wrapped
+ * 64 bits, fold the count and hand the overflow to the core; if not,
+ * give perf the rest of the way as its next period.
+ */
+static void pfm_perf_ovfl_one(struct pfm_perf_set *ps, unsigned int n, unsigned long ip)
+{
+	struct pfm_context *ctx = ps->ctx;
+	struct pfm_perf_cnt *c = &ps->cnt[n];
+	struct pfm_pmd *pmd = &ps->set->pmds[n];
+	u64 wrapped[PFM_HW_PMD_BV] = { }, count, delta;
+	unsigned long flags;
+	bool ovfl = false;
+
+	local_irq_save(flags);
+	raw_spin_lock(&ctx->lock);
+	if (!ps->frozen && c->event && !perf_event_read_local(c->event, &count, NULL, NULL)) {
+		delta = count - c->base;
+		ovfl = pmd->value && delta >= -pmd->value;
+		if (ovfl) {
+			pmd->value += delta;
+			c->base = count;
+		} else {
+			c->event->hw.sample_period = pfm_perf_period(pmd->value + delta);
+		}
+	}
+	raw_spin_unlock(&ctx->lock);
+	if (ovfl) {
+		wrapped[n / 64] = BIT_ULL(n % 64);
+		pfm_overflow(ctx, ps->set, wrapped, ip);
+	}
+	local_irq_restore(flags);
+}
+
+static void pfm_perf_nmi_work(struct irq_work *work)
+{
+	struct pfm_perf_set *ps = container_of(work, struct pfm_perf_set, nmi_work);
+	unsigned int n;
+
+	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++)
+		if (test_and_clear_bit(n, &ps->nmi_pending))
+			pfm_perf_ovfl_one(ps, n, READ_ONCE(ps->cnt[n].ip));
+}
+
+/*
+ * perf's overflow callback. Hardware PMUs call it in NMI context, where
+ * ctx->lock cannot be taken: the overflow is then processed from an
+ * irq_work on the same CPU.
+ */
+static void pfm_perf_overflow(struct perf_event *event, struct perf_sample_data *data,
+			      struct pt_regs *regs)
+{
+	struct pfm_perf_set *ps = event->overflow_handler_context;
+	unsigned int n;
+
+	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++)
+		if (READ_ONCE(ps->cnt[n].event) == event)
+			break;
+	if (n == PFM_PERF_NUM_COUNTERS)
+		return;		/* replaced by a PMC write */
+	if (in_nmi()) {
+		WRITE_ONCE(ps->cnt[n].ip, instruction_pointer(regs));
+		set_bit(n, &ps->nmi_pending);
+		irq_work_queue(&ps->nmi_work);
+		return;
+	}
+	pfm_perf_ovfl_one(ps, n, instruction_pointer(regs));
 }
 
 static const struct pfm_pmu_ops pfm_perf_ops = {
@@ -236,6 +461,8 @@ static const struct pfm_pmu_ops pfm_perf_ops = {
 	.read_pmd		= pfm_perf_read_pmd,
 	.write_pmd		= pfm_perf_write_pmd,
 	.write_pmc		= pfm_perf_write_pmc,
+	.intr_stop		= pfm_perf_intr_stop,
+	.intr_reset		= pfm_perf_intr_reset,
 };
 
 static struct pfm_pmu pfm_perf_pmu = {

@@ -8,6 +8,7 @@
 #define _PERFMON_PFM_PRIV_H
 
 #include <linux/file.h>
+#include <linux/irq_work.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -19,6 +20,7 @@
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
 /* "-1" in the sysfs byte limits */
@@ -116,6 +118,8 @@ enum pfm_ctx_state {
  * @short_reset: reload value after an overflow that does not mask
  * @long_reset: reload value at pfm_restart() after a masking overflow
  * @ovfl_switch_cnt: overflows before a set switch (0: never)
+ * @switch_left: overflows still needed before the next switch; reloaded
+ *	from @ovfl_switch_cnt whenever the set becomes active
  * @random_mask: randomization mask of the resets
  * @smpl_eventid: opaque id handed to the sampling format
  * @flags: PFM_REGFL_* of the last write
@@ -128,6 +132,7 @@ struct pfm_pmd {
 	u64	short_reset;
 	u64	long_reset;
 	u64	ovfl_switch_cnt;
+	u64	switch_left;
 	u64	random_mask;
 	u64	smpl_eventid;
 	u32	flags;
@@ -146,6 +151,8 @@ struct pfm_pmd {
  * @duration: ns active, started and not masked, since load
  * @duration_start: sched clock when the running interval began
  * @ovfl_pmds: PMDs of the set's most recent 64-bit overflow
+ * @reset_pending: PMDs to reset when the set next runs or resumes
+ * @next: the set that follows this one, resolved at load
  * @used_pmcs: PMCs written since the set was created or redefined
  * @pmu_data: the PMU description's per-set data while loaded
  * @pmcs: PMC values, pmu->max_pmc entries
@@ -161,6 +168,8 @@ struct pfm_event_set {
 	u64			duration;
 	u64			duration_start;
 	u64			ovfl_pmds[PFM_HW_PMD_BV];
+	u64			reset_pending[PFM_PMD_BV];
+	struct pfm_event_set	*next;
 	u64			used_pmcs[PFM_PMC_BV];
 	void			*pmu_data;
 	u64			*pmcs;
@@ -171,14 +180,24 @@ struct pfm_event_set {
  * struct pfm_context - a perfmon context, behind a file descriptor
  * @mutex: serializes the system calls, close and the monitored thread's
  *	exit on this context; everything below unless said otherwise
- * @lock: protects the message queue, @state, @started, @interval_open and
- *	the duration of the active set against the interrupt and
- *	context-switch paths (taken with interrupts disabled)
+ * @lock: protects the message queue, @state, @started, @interval_open,
+ *	the overflow bookkeeping (@can_restart, @switch_pending, the PMD
+ *	values and pending resets of the active set) and the duration of
+ *	the active set against the interrupt and context-switch paths
+ *	(taken with interrupts disabled)
  * @refs: the file holds one reference, the attached thread another
  * @state: enum pfm_ctx_state
  * @flags: PFM_FL_* given at creation
  * @started: between pfm_start() and pfm_stop()
  * @interval_open: the active set's duration interval is running
+ * @can_restart: a masking overflow waits for pfm_restart() (the credit)
+ * @switch_pending: a set switch waits for pfm_restart()
+ * @resume_armed: a non-self pfm_restart() waits for the thread to resume
+ * @resume_queued: @resume_work is queued on the thread
+ * @wake_pending: @ovfl_work wakes readers and sends SIGIO
+ * @switch_deferred: an overflow switch waits for @switch_work (PMU
+ *	descriptions that cannot switch at interrupt time)
+ * @switch_queued: @switch_work is queued
  * @task: attached thread while loaded (per-thread); a reference is held
  * @cpu: bound CPU while loaded (system-wide)
  * @pmu: the PMU description, pinned for the context's lifetime
@@ -190,6 +209,13 @@ struct pfm_event_set {
  * @msgq_wait: readers and pollers
  * @async_queue: SIGIO subscribers
  * @cleanup_work: destroys a zombie in its thread's return to user mode
+ * @resume_work: resumes a masked context in its thread's return to user
+ *	mode after a non-self pfm_restart()
+ * @ovfl_work: the overflow path's follow-up in a safe context: wakeups,
+ *	SIGIO, queuing @switch_work
+ * @switch_work: a deferred set switch, in the monitored thread's return
+ *	to user mode (per-thread) or in a work item on the CPU (system-wide)
+ * @sys_switch_work: @switch_work's work item for system-wide contexts
  * @rcu: the context-switch hooks may still look at a context being freed
  */
 struct pfm_context {
@@ -200,6 +226,13 @@ struct pfm_context {
 	u32			flags;
 	bool			started;
 	bool			interval_open;
+	bool			can_restart;
+	bool			switch_pending;
+	bool			resume_armed;
+	bool			resume_queued;
+	bool			wake_pending;
+	bool			switch_deferred;
+	bool			switch_queued;
 	struct task_struct	*task;
 	unsigned int		cpu;
 	struct pfm_pmu		*pmu;
@@ -211,6 +244,10 @@ struct pfm_context {
 	wait_queue_head_t	msgq_wait;
 	struct fasync_struct	*async_queue;
 	struct callback_head	cleanup_work;
+	struct callback_head	resume_work;
+	struct irq_work		ovfl_work;
+	struct callback_head	switch_work;
+	struct work_struct	sys_switch_work;
 	struct rcu_head		rcu;
 };
 
@@ -236,9 +273,15 @@ void pfm_ctx_put(struct pfm_context *ctx);
 int pfm_ctx_install_fd(struct pfm_context *ctx);
 struct pfm_context *pfm_ctx_from_fd(int fd, struct fd *f);
 void pfm_msg_end(struct pfm_context *ctx);
+bool __pfm_msg_queue(struct pfm_context *ctx, const union pfarg_msg *msg);
 
 /* pfm_sets.c */
 struct pfm_event_set *pfm_set_alloc(struct pfm_pmu *pmu, u16 id);
+int pfm_set_link(struct pfm_context *ctx);
+void __pfm_set_activate(struct pfm_context *ctx, struct pfm_event_set *set,
+			bool long_resets);
+void __pfm_set_apply_resets(struct pfm_context *ctx, struct pfm_event_set *set,
+			    bool long_resets, bool live);
 void pfm_set_free(struct pfm_event_set *set);
 struct pfm_event_set *pfm_set_find(struct pfm_context *ctx, u16 id);
 void pfm_set_reset_pmcs(struct pfm_pmu *pmu, struct pfm_event_set *set);
@@ -255,8 +298,18 @@ int __pfm_read_pmds(struct pfm_context *ctx, void *req, int count);
 /* pfm_syscalls.c */
 int pfm_perf_paranoid(void);
 
-/* pfm_attach.c */
+/* pfm_intr.c */
 int __pfm_restart(struct pfm_context *ctx);
+void pfm_resume_forget(struct pfm_context *ctx);
+void pfm_intr_init_ctx(struct pfm_context *ctx);
+void pfm_intr_sync_ctx(struct pfm_context *ctx);
+
+/* pfm_attach.c */
+void __pfm_interval_open(struct pfm_context *ctx);
+void __pfm_interval_close(struct pfm_context *ctx);
+void pfm_counting_on(struct pfm_context *ctx, struct pfm_event_set *set, bool unmask);
+void __pfm_switch_set(struct pfm_context *ctx, struct pfm_event_set *set,
+		      bool long_resets);
 u64 pfm_set_duration(struct pfm_context *ctx, struct pfm_event_set *set);
 int __pfm_load(struct pfm_context *ctx, struct pfarg_load *req);
 int __pfm_unload(struct pfm_context *ctx);

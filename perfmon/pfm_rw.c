@@ -45,11 +45,14 @@ VISIBLE_IF_KUNIT u64 pfm_pmc_value(const struct pfm_regmap_desc *d, u64 val)
 }
 EXPORT_SYMBOL_IF_KUNIT(pfm_pmc_value);
 
-/* Is PMD @cnum of @set counting in hardware right now? */
+/*
+ * Does the PMU description hold part of PMD @cnum of @set (a counter of
+ * the active set of a loaded context)?
+ */
 static bool pfm_pmd_is_live(struct pfm_context *ctx, struct pfm_event_set *set,
 			    unsigned int cnum)
 {
-	return ctx->state == PFM_CTX_LOADED && set == ctx->active_set &&
+	return pfm_ctx_is_loaded(ctx) && set == ctx->active_set &&
 	       pfm_bv_test(ctx->pmu->cnt_pmds, cnum);
 }
 
@@ -110,6 +113,44 @@ static u32 pfm_pmd_lookup(struct pfm_context *ctx, struct pfarg_pmd *req,
 	return *set ? 0 : PFM_REG_RETFL_NOSET;
 }
 
+/*
+ * Install a PMD write. The overflow path changes the values and pending
+ * resets of the active set under ctx->lock, so a live PMD is written
+ * under it too; descriptions without PFM_PMU_ATOMIC_OPS store a live
+ * value in their write_pmd, ordered against their overflow callback.
+ */
+static void pfm_pmd_store(struct pfm_context *ctx, struct pfm_event_set *set,
+			  unsigned int cnum, const struct pfarg_pmd *req)
+{
+	struct pfm_pmu *pmu = ctx->pmu;
+	bool atomic = pmu->flags & PFM_PMU_ATOMIC_OPS;
+	bool live = pfm_pmd_is_live(ctx, set, cnum) && pfm_bv_test(pmu->rw_pmds, cnum);
+	struct pfm_pmd *pmd = &set->pmds[cnum];
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	/* a live value of such a description is stored by its write_pmd */
+	if (!live || atomic)
+		pmd->value = req->reg_value;
+	pmd->lval = req->reg_value;
+	pmd->short_reset = req->reg_short_reset;
+	pmd->long_reset = req->reg_long_reset;
+	pmd->ovfl_switch_cnt = req->reg_ovfl_switch_cnt;
+	pmd->switch_left = req->reg_ovfl_switch_cnt;
+	pmd->random_mask = req->reg_random_mask;
+	pmd->smpl_eventid = req->reg_smpl_eventid;
+	pmd->flags = req->reg_flags & PFM_PMD_FLAGS;
+	memcpy(pmd->reset_pmds, req->reg_reset_pmds, sizeof(pmd->reset_pmds));
+	memcpy(pmd->smpl_pmds, req->reg_smpl_pmds, sizeof(pmd->smpl_pmds));
+	/* a write discards the PMD's pending overflow */
+	__clear_bit(cnum, (unsigned long *)set->reset_pending);
+	if (live && atomic)
+		pmu->ops->write_pmd(ctx, set, cnum, req->reg_value);
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	if (live && !atomic)
+		pmu->ops->write_pmd(ctx, set, cnum, req->reg_value);
+}
+
 static u32 pfm_write_pmd(struct pfm_context *ctx, void *entry, int *ret)
 {
 	struct pfarg_pmd *req = entry;
@@ -117,7 +158,6 @@ static u32 pfm_write_pmd(struct pfm_context *ctx, void *entry, int *ret)
 	unsigned int cnum = req->reg_num;
 	u32 flags = req->reg_flags & PFM_REGFL_IN_MASK;
 	struct pfm_event_set *set;
-	struct pfm_pmd *pmd;
 	u32 err;
 
 	err = pfm_pmd_lookup(ctx, req, &set);
@@ -131,19 +171,7 @@ static u32 pfm_write_pmd(struct pfm_context *ctx, void *entry, int *ret)
 	    !pfm_bv_subset(req->reg_reset_pmds, pmu->rw_pmds))
 		return PFM_REG_RETFL_EINVAL;
 
-	pmd = &set->pmds[cnum];
-	pmd->value = req->reg_value;
-	pmd->lval = req->reg_value;
-	pmd->short_reset = req->reg_short_reset;
-	pmd->long_reset = req->reg_long_reset;
-	pmd->ovfl_switch_cnt = req->reg_ovfl_switch_cnt;
-	pmd->random_mask = req->reg_random_mask;
-	pmd->smpl_eventid = req->reg_smpl_eventid;
-	pmd->flags = flags;
-	memcpy(pmd->reset_pmds, req->reg_reset_pmds, sizeof(pmd->reset_pmds));
-	memcpy(pmd->smpl_pmds, req->reg_smpl_pmds, sizeof(pmd->smpl_pmds));
-	if (pfm_pmd_is_live(ctx, set, cnum) && pfm_bv_test(pmu->rw_pmds, cnum))
-		pmu->ops->write_pmd(ctx, set, cnum, req->reg_value);
+	pfm_pmd_store(ctx, set, cnum, req);
 	return 0;
 }
 
@@ -167,7 +195,7 @@ static u32 pfm_read_pmd(struct pfm_context *ctx, void *entry, int *ret)
 	req->reg_last_reset_val = pmd->lval;
 	req->reg_long_reset = pmd->long_reset;
 	req->reg_short_reset = pmd->short_reset;
-	req->reg_ovfl_switch_cnt = pmd->ovfl_switch_cnt;
+	req->reg_ovfl_switch_cnt = pmd->switch_left;
 	return 0;
 }
 

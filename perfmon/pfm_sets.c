@@ -6,6 +6,7 @@
  * A context's sets are kept in ctx->sets by increasing id; set 0 always
  * exists. The list changes only in UNLOADED state, under ctx->mutex.
  */
+#include <linux/bitops.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
 #include <linux/slab.h>
@@ -86,6 +87,62 @@ struct pfm_event_set *pfm_set_find(struct pfm_context *ctx, u16 id)
 			break;
 	}
 	return NULL;
+}
+
+/**
+ * pfm_set_link - resolve the next set of every set, for a load
+ * @ctx: the context
+ *
+ * The next set of a set is its set_id_next with PFM_SETFL_EXPL_NEXT, or
+ * else the next higher id, wrapping to the lowest (round robin).
+ *
+ * Context: ctx->mutex held, context UNLOADED.
+ * Return: 0, or -EINVAL when an explicit next set does not exist.
+ */
+int pfm_set_link(struct pfm_context *ctx)
+{
+	struct pfm_event_set *set, *first;
+
+	lockdep_assert_held(&ctx->mutex);
+	first = list_first_entry(&ctx->sets, struct pfm_event_set, list);
+	list_for_each_entry(set, &ctx->sets, list) {
+		if (set->flags & PFM_SETFL_EXPL_NEXT)
+			set->next = pfm_set_find(ctx, set->id_next);
+		else if (list_is_last(&set->list, &ctx->sets))
+			set->next = first;
+		else
+			set->next = list_next_entry(set, list);
+		if (!set->next)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * __pfm_set_activate - make a set the active set, in software
+ * @ctx: a loaded context whose counters are stopped and saved
+ * @set: the set
+ * @long_resets: apply the set's pending resets with long values (restart,
+ *	start) rather than short ones (timeout, interrupt)
+ *
+ * Counts a run, reloads the overflow-switch counts and applies the
+ * pending resets; the caller then installs the set in the PMU.
+ *
+ * Context: ctx->lock held, interrupts disabled.
+ */
+void __pfm_set_activate(struct pfm_context *ctx, struct pfm_event_set *set,
+			bool long_resets)
+{
+	unsigned long *cnt = (unsigned long *)ctx->pmu->cnt_pmds;
+	unsigned int n;
+
+	lockdep_assert_held(&ctx->lock);
+	ctx->active_set = set;
+	ctx->switch_deferred = false;
+	set->runs++;
+	for_each_set_bit(n, cnt, ctx->pmu->max_pmd)
+		set->pmds[n].switch_left = set->pmds[n].ovfl_switch_cnt;
+	__pfm_set_apply_resets(ctx, set, long_resets, false);
 }
 
 /* The set view cookie: (PFM_SET_REMAP_OFFS + id) pages, with MAP_SETS. */
@@ -195,10 +252,13 @@ static void pfm_getinfo_set(struct pfm_context *ctx, struct pfm_event_set *set,
 			    struct pfarg_setinfo *req)
 {
 	struct pfm_pmu *pmu = ctx->pmu;
+	unsigned long flags;
 
 	req->set_id_next = set->id_next;
 	req->set_flags = set->flags;
+	raw_spin_lock_irqsave(&ctx->lock, flags);
 	memcpy(req->set_ovfl_pmds, set->ovfl_pmds, sizeof(req->set_ovfl_pmds));
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	req->set_runs = set->runs;
 	req->set_timeout = (set->flags & PFM_SETFL_TIME_SWITCH) ? set->timeout : 0;
 	req->set_act_duration = pfm_set_duration(ctx, set);

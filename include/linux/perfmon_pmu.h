@@ -66,7 +66,7 @@ struct pfm_regmap_desc {
  *	what monitoring needs; may sleep. Return 0 or a negative errno.
  * @unload: undo @load. The core has stopped monitoring and saved the
  *	counters first.
- * @start: begin counting with the PMC values of @set.
+ * @start: install the PMC and PMD values of @set and begin counting.
  * @stop: stop counting and fold the live counts into @set's PMD values.
  * @read_pmd: live 64-bit logical value of counter PMD @cnum of the active
  *	set while monitoring is loaded.
@@ -80,6 +80,16 @@ struct pfm_regmap_desc {
  * @ctxsw_in: optional; the thread of a started context gets a CPU: install
  *	@set (unless its values are still in this CPU's counters) and count.
  *	Called with interrupts disabled and ctx->lock held.
+ *
+ * The overflow path (pfm_overflow()) runs in interrupt context with
+ * ctx->lock held and must neither sleep nor allocate. Descriptions with
+ * PFM_REG_INTR counters provide:
+ *
+ * @intr_stop: stop counting @set (the active set, live on this CPU) and
+ *	save its counters into its PMD values; a later @start resumes.
+ * @intr_start: install @set, which just became active, and count.
+ * @intr_reset: the live PMD @cnum of the active set was reset to @val
+ *	(already stored in @set).
  */
 struct pfm_pmu_ops {
 	int	(*pmc_check)(unsigned int cnum, u64 *val);
@@ -96,6 +106,10 @@ struct pfm_pmu_ops {
 			     unsigned int cnum, u64 val);
 	void	(*ctxsw_out)(struct pfm_context *ctx, struct pfm_event_set *set);
 	void	(*ctxsw_in)(struct pfm_context *ctx, struct pfm_event_set *set);
+	void	(*intr_stop)(struct pfm_context *ctx, struct pfm_event_set *set);
+	void	(*intr_start)(struct pfm_context *ctx, struct pfm_event_set *set);
+	void	(*intr_reset)(struct pfm_context *ctx, struct pfm_event_set *set,
+			      unsigned int cnum, u64 val);
 };
 
 /**
@@ -150,5 +164,7 @@ struct pfm_pmu {
 
 int pfm_pmu_register(struct pfm_pmu *pmu);
 void pfm_pmu_unregister(struct pfm_pmu *pmu);
+void pfm_overflow(struct pfm_context *ctx, struct pfm_event_set *set,
+		  const u64 *wrapped, unsigned long ip);
 
 #endif /* _LINUX_PERFMON_PMU_H */

@@ -18,6 +18,11 @@
  * back at switch-in unless the same set comes back to the same CPU with
  * nothing changed in between (set->pmu_data's state). The hardware of a
  * CPU is only touched on that CPU with interrupts disabled.
+ *
+ * A counter wrap whose interrupt has not been taken when the counters
+ * are saved stays pending in the set and is raised again (PMOVSSET_EL0)
+ * when the set is installed, so the core sees every wrap exactly once,
+ * in the context it belongs to.
  */
 #include <linux/bitops.h>
 #include <linux/cpuhotplug.h>
@@ -70,12 +75,17 @@ static_assert(ARRAY_SIZE(pfm_armv8_pmd_desc) == PFM_ARMV8_CCNT + 1);
 
 /**
  * struct pfm_armv8_set - per-set state while loaded
+ * @ctx: the context of the set
  * @last_cpu: CPU whose counters last held the set's values
+ * @pending: counter bits that wrapped without their interrupt being taken
+ *	before the set was saved
  * @dirty: the software values changed since they were last installed
  */
 struct pfm_armv8_set {
-	int	last_cpu;
-	bool	dirty;
+	struct pfm_context	*ctx;
+	int			last_cpu;
+	u32			pending;
+	bool			dirty;
 };
 
 static DEFINE_PER_CPU(struct pfm_event_set *, pfm_armv8_owner);
@@ -157,22 +167,28 @@ static u64 pfm_armv8_value(struct pfm_event_set *set, unsigned int n)
 	return val;
 }
 
-/* Stop the counters of @set and save their values (interrupts off). */
+/*
+ * Stop the counters of @set and save their values (interrupts off); wraps
+ * not yet seen by the interrupt handler stay pending in the set.
+ */
 static void pfm_armv8_save(struct pfm_event_set *set)
 {
 	struct pfm_armv8_set *as = set->pmu_data;
 	u32 used = pfm_armv8_used(set), ovs;
-	unsigned long bits;
+	unsigned long bits = used;
 	unsigned int b;
+	u64 mask;
 
 	write_sysreg(used, pmcntenclr_el0);
 	isb();
-	bits = used;
-	for_each_set_bit(b, &bits, 32)
-		set->pmds[b].value = pfm_armv8_value(set, b);
-	/* the wraps are now in the software values */
+	for_each_set_bit(b, &bits, 32) {
+		mask = pfm_armv8_mask(b);
+		set->pmds[b].value = (set->pmds[b].value & ~mask) |
+				     (pfm_armv8_read_cnt(b) & mask);
+	}
 	ovs = read_sysreg(pmovsclr_el0) & used;
 	write_sysreg(ovs, pmovsclr_el0);
+	as->pending |= ovs;
 	as->last_cpu = smp_processor_id();
 }
 
@@ -199,6 +215,9 @@ static void pfm_armv8_restore(struct pfm_event_set *set, bool force)
 		__this_cpu_write(pfm_armv8_owner, set);
 		as->dirty = false;
 	}
+	if (as->pending & used)
+		write_sysreg(as->pending & used, pmovsset_el0);
+	as->pending = 0;
 	write_sysreg(ARMV8_PMU_PMCR_E | ARMV8_PMU_PMCR_LC, pmcr_el0);
 	isb();
 	write_sysreg(used, pmcntenset_el0);
@@ -229,20 +248,30 @@ static int pfm_armv8_load(struct pfm_context *ctx, struct pfm_event_set *set)
 
 	if (!as)
 		return -ENOMEM;
+	as->ctx = ctx;
 	as->last_cpu = -1;
 	as->dirty = true;
 	set->pmu_data = as;
 	return 0;
 }
 
-/* Forget the set on every CPU: its memory may be reused by another. */
+/*
+ * Fold the pending wraps into the values (no overflow processing, ABI
+ * pfm_unload_context) and forget the set on every CPU: its memory may be
+ * reused by another.
+ */
 static void pfm_armv8_unload(struct pfm_context *ctx, struct pfm_event_set *set)
 {
+	struct pfm_armv8_set *as = set->pmu_data;
+	unsigned long bits = as->pending;
+	unsigned int b;
 	int cpu;
 
+	for_each_set_bit(b, &bits, 32)
+		set->pmds[b].value += pfm_armv8_mask(b) + 1;
 	for_each_possible_cpu(cpu)
 		cmpxchg(per_cpu_ptr(&pfm_armv8_owner, cpu), set, NULL);
-	kfree(set->pmu_data);
+	kfree(as);
 	set->pmu_data = NULL;
 }
 
@@ -274,6 +303,14 @@ static void pfm_armv8_ctxsw_in(struct pfm_context *ctx, struct pfm_event_set *se
 	pfm_armv8_restore(set, false);
 }
 
+/* What a wrap left pending at the last save adds to counter @n. */
+static u64 pfm_armv8_pending_carry(struct pfm_event_set *set, unsigned int n)
+{
+	struct pfm_armv8_set *as = set->pmu_data;
+
+	return as->pending & pfm_armv8_bit(n) ? pfm_armv8_mask(n) + 1 : 0;
+}
+
 static u64 pfm_armv8_read_pmd(struct pfm_context *ctx, struct pfm_event_set *set,
 			      unsigned int cnum)
 {
@@ -284,7 +321,7 @@ static u64 pfm_armv8_read_pmd(struct pfm_context *ctx, struct pfm_event_set *set
 	if (pfm_armv8_here(ctx) && pfm_bv_test(set->used_pmcs, cnum))
 		val = pfm_armv8_value(set, cnum);
 	else
-		val = set->pmds[cnum].value;
+		val = set->pmds[cnum].value + pfm_armv8_pending_carry(set, cnum);
 	local_irq_restore(flags);
 	return val;
 }
@@ -301,8 +338,25 @@ static void pfm_armv8_write_pmd(struct pfm_context *ctx, struct pfm_event_set *s
 		write_sysreg(pfm_armv8_bit(cnum), pmovsclr_el0);
 	} else {
 		as->dirty = true;
+		as->pending &= ~pfm_armv8_bit(cnum);
 	}
 	local_irq_restore(flags);
+}
+
+/* Overflow path: the counter @cnum of the live set was reset. */
+static void pfm_armv8_intr_reset(struct pfm_context *ctx, struct pfm_event_set *set,
+				 unsigned int cnum, u64 val)
+{
+	if (pfm_bv_test(set->used_pmcs, cnum)) {
+		pfm_armv8_write_cnt(cnum, val);
+		write_sysreg(pfm_armv8_bit(cnum), pmovsclr_el0);
+	}
+}
+
+/* Overflow path: a set switch installs the new set. */
+static void pfm_armv8_intr_start(struct pfm_context *ctx, struct pfm_event_set *set)
+{
+	pfm_armv8_restore(set, true);
 }
 
 /* A PMC of the active set changes: reprogram, or install at switch-in. */
@@ -327,25 +381,26 @@ static int pfm_armv8_write_pmc(struct pfm_context *ctx, struct pfm_event_set *se
 }
 
 /*
- * A counter wrapped: its software high bits take the carry. The cycle
- * counter is 64 bits wide, so its wrap carries nothing.
+ * Counters wrapped. Only the owner's counters run with their interrupt
+ * enabled, and the owner's thread is current (or its CPU is this one):
+ * saving a set clears its overflow bits with interrupts disabled.
  */
 static irqreturn_t pfm_armv8_interrupt(int irq, void *dev)
 {
 	struct pfm_event_set *set = __this_cpu_read(pfm_armv8_owner);
-	unsigned long ovs = read_sysreg(pmovsclr_el0);
-	unsigned int b;
+	u64 wrapped[PFM_HW_PMD_BV] = { };
+	struct pfm_armv8_set *as;
+	u32 ovs = read_sysreg(pmovsclr_el0);
 
 	if (!ovs)
 		return IRQ_NONE;
 	write_sysreg(ovs, pmovsclr_el0);
 	isb();
-	this_cpu_inc(pfm_stats.ovfl_intr);
 	if (!set)
 		return IRQ_HANDLED;
-	for_each_set_bit(b, &ovs, 32)
-		if (b != PFM_ARMV8_CCNT)
-			set->pmds[b].value += BIT_ULL(32);
+	as = set->pmu_data;
+	wrapped[0] = ovs & pfm_armv8_used(set);
+	pfm_overflow(as->ctx, set, wrapped, instruction_pointer(get_irq_regs()));
 	return IRQ_HANDLED;
 }
 
@@ -360,6 +415,9 @@ static const struct pfm_pmu_ops pfm_armv8_ops = {
 	.read_pmd		= pfm_armv8_read_pmd,
 	.write_pmd		= pfm_armv8_write_pmd,
 	.write_pmc		= pfm_armv8_write_pmc,
+	.intr_stop		= pfm_armv8_stop,
+	.intr_start		= pfm_armv8_intr_start,
+	.intr_reset		= pfm_armv8_intr_reset,
 };
 
 static struct pfm_pmu pfm_armv8_pmu = {
