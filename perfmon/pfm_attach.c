@@ -50,7 +50,8 @@ void pfm_ctxsw_key_put(void)
  * @ctx: the context
  *
  * An interval is open while the context is started, not masked, and
- * (per-thread) its thread is on a CPU; it belongs to the active set.
+ * (per-thread) its thread is on a CPU; it belongs to the active set, and
+ * the set's switch timer runs during it.
  *
  * Context: ctx->lock held.
  */
@@ -61,6 +62,7 @@ void __pfm_interval_open(struct pfm_context *ctx)
 		return;
 	ctx->active_set->duration_start = local_clock();
 	ctx->interval_open = true;
+	__pfm_timer_arm(ctx);
 }
 
 /**
@@ -72,12 +74,15 @@ void __pfm_interval_open(struct pfm_context *ctx)
 void __pfm_interval_close(struct pfm_context *ctx)
 {
 	struct pfm_event_set *set = ctx->active_set;
+	u64 elapsed;
 
 	lockdep_assert_held(&ctx->lock);
 	if (!ctx->interval_open)
 		return;
-	set->duration += local_clock() - set->duration_start;
+	elapsed = local_clock() - set->duration_start;
+	set->duration += elapsed;
 	ctx->interval_open = false;
+	__pfm_timer_disarm(ctx, elapsed);
 }
 
 static bool pfm_ctx_on_cpu(struct pfm_context *ctx)
@@ -246,7 +251,9 @@ static void pfm_load_commit(struct pfm_context *ctx, struct pfm_event_set *first
 	__pfm_set_activate(ctx, first, true);
 	ctx->started = false;
 	ctx->interval_open = false;
+	ctx->timer_armed = false;
 	ctx->state = PFM_CTX_LOADED;
+	__pfm_view_update_all(ctx);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 }
 
@@ -359,6 +366,7 @@ static void pfm_counting_off(struct pfm_context *ctx, bool keep_started)
 	if (atomic)
 		ctx->pmu->ops->stop(ctx, ctx->active_set);
 	__pfm_interval_close(ctx);
+	__pfm_view_update(ctx, ctx->active_set);
 	ctx->started = keep_started;
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 }
@@ -401,6 +409,7 @@ int __pfm_unload(struct pfm_context *ctx)
 	ctx->state = PFM_CTX_UNLOADED;
 	ctx->started = false;
 	ctx->interval_open = false;
+	__pfm_view_update_all(ctx);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	if (!sys)
 		pfm_detach_task(ctx);
@@ -581,8 +590,10 @@ void __pfm_ctxsw_out(struct task_struct *prev)
 	raw_spin_lock(&ctx->lock);
 	__pfm_interval_close(ctx);
 	if (ctx->started && ctx->pmu->ops->ctxsw_out &&
-	    (ctx->state == PFM_CTX_LOADED || ctx->state == PFM_CTX_ZOMBIE))
+	    (ctx->state == PFM_CTX_LOADED || ctx->state == PFM_CTX_ZOMBIE)) {
 		ctx->pmu->ops->ctxsw_out(ctx, ctx->active_set);
+		__pfm_view_update(ctx, ctx->active_set);
+	}
 	raw_spin_unlock(&ctx->lock);
 	this_cpu_inc(pfm_stats.ctxsw_out);
 }

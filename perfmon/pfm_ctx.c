@@ -38,7 +38,7 @@ struct pfm_context *pfm_ctx_alloc(struct pfm_pmu *pmu, u32 flags)
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return NULL;
-	set0 = pfm_set_alloc(pmu, 0);
+	set0 = pfm_set_alloc(pmu, 0, flags & PFM_FL_MAP_SETS);
 	if (!set0) {
 		kfree(ctx);
 		return NULL;
@@ -54,6 +54,7 @@ struct pfm_context *pfm_ctx_alloc(struct pfm_pmu *pmu, u32 flags)
 	ctx->flags = flags;
 	ctx->pmu = pmu;
 	pfm_intr_init_ctx(ctx);
+	pfm_timer_init_ctx(ctx);
 	return ctx;
 }
 
@@ -240,9 +241,13 @@ static long pfm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return -EINVAL;
 }
 
+/* Offset 0 is the sampling buffer; set views lie from PFM_SET_REMAP_OFFS. */
 static int pfm_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	/* Neither a sampling buffer nor set views are mappable here. */
+	struct pfm_context *ctx = file->private_data;
+
+	if (vma->vm_pgoff >= PFM_SET_REMAP_OFFS)
+		return pfm_view_mmap(ctx, vma);
 	return -EINVAL;
 }
 

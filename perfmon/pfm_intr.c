@@ -63,6 +63,7 @@ void __pfm_set_apply_resets(struct pfm_context *ctx, struct pfm_event_set *set,
 			ctx->pmu->ops->intr_reset(ctx, set, n, pmd->value);
 	}
 	bitmap_zero(pending, PFM_MAX_PMDS);
+	__pfm_view_update(ctx, set);
 }
 
 /*
@@ -114,16 +115,25 @@ static unsigned int __pfm_ovfl_scan(struct pfm_context *ctx, struct pfm_event_se
 	return notify ? PFM_OVFL_NOTIFY | PFM_OVFL_MASK : PFM_OVFL_MASK;
 }
 
-/*
- * Switch from the live active set to its next set, at interrupt time, or
- * have @switch_work do it when the description cannot.
+/**
+ * __pfm_switch_next_intr - switch to the next set at interrupt time
+ * @ctx: a started, LOADED context whose active set is live on this CPU
+ *
+ * The outgoing set is saved, the next one activated (short resets) and
+ * installed. A description that cannot switch at interrupt time has
+ * @switch_work do it in process context.
+ *
+ * Context: ctx->lock held, interrupts disabled.
  */
-static void __pfm_ovfl_switch(struct pfm_context *ctx)
+void __pfm_switch_next_intr(struct pfm_context *ctx)
 {
 	struct pfm_event_set *set = ctx->active_set;
 
+	lockdep_assert_held(&ctx->lock);
 	if (!ctx->pmu->ops->intr_start) {
 		ctx->switch_deferred = true;
+		if (!ctx->switch_queued)
+			irq_work_queue(&ctx->ovfl_work);
 		return;
 	}
 	ctx->pmu->ops->intr_stop(ctx, set);
@@ -139,6 +149,7 @@ static void __pfm_ovfl_mask(struct pfm_context *ctx, struct pfm_event_set *set)
 {
 	ctx->pmu->ops->intr_stop(ctx, set);
 	__pfm_interval_close(ctx);
+	__pfm_view_update(ctx, set);
 	if (ctx->state == PFM_CTX_ZOMBIE) {
 		ctx->started = false;
 		return;
@@ -209,7 +220,7 @@ void pfm_overflow(struct pfm_context *ctx, struct pfm_event_set *set,
 		ctx->switch_pending = switch_due || ctx->switch_deferred;
 		ctx->switch_deferred = false;
 	} else if (switch_due) {
-		__pfm_ovfl_switch(ctx);
+		__pfm_switch_next_intr(ctx);
 	} else if (actions & PFM_OVFL_RESET) {
 		__pfm_set_apply_resets(ctx, set, false, true);
 	}
@@ -304,13 +315,15 @@ void pfm_intr_init_ctx(struct pfm_context *ctx)
 }
 
 /**
- * pfm_intr_sync_ctx - wait for the overflow follow-up of a dying context
+ * pfm_intr_sync_ctx - wait for the switch timer and the overflow follow-up
+ *	of a dying context
  * @ctx: the context, with no reference left
  *
  * Context: process context, interrupts enabled.
  */
 void pfm_intr_sync_ctx(struct pfm_context *ctx)
 {
+	hrtimer_cancel(&ctx->switch_timer);
 	irq_work_sync(&ctx->ovfl_work);
 }
 

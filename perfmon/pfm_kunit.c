@@ -362,6 +362,128 @@ static void pfm_test_sessions(struct kunit *test)
 	pfm_session_release(true, 0);
 }
 
+/*
+ * Set chains: a context holding sets @ids (increasing), set i naming
+ * @next[i] explicitly unless it is -1. Only the set list is real.
+ */
+static struct pfm_context *pfm_test_sets_ctx(struct kunit *test, const u16 *ids,
+					     const int *next, int n)
+{
+	struct pfm_context *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	struct pfm_pmu *pmu = kunit_kzalloc(test, sizeof(*pmu), GFP_KERNEL);
+	struct pfm_event_set *set;
+	int i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pmu);
+	pfm_test_init_pmu(pmu);
+	KUNIT_ASSERT_EQ(test, pfm_pmu_scan(pmu), 0);
+	mutex_init(&ctx->mutex);
+	raw_spin_lock_init(&ctx->lock);
+	INIT_LIST_HEAD(&ctx->sets);
+	ctx->pmu = pmu;
+	for (i = 0; i < n; i++) {
+		set = pfm_set_alloc(pmu, ids[i], false);
+		KUNIT_ASSERT_NOT_NULL(test, set);
+		if (next[i] >= 0) {
+			set->flags = PFM_SETFL_EXPL_NEXT;
+			set->id_next = next[i];
+		}
+		list_add_tail(&set->list, &ctx->sets);
+	}
+	return ctx;
+}
+
+static void pfm_test_sets_free(struct pfm_context *ctx)
+{
+	struct pfm_event_set *set, *tmp;
+
+	list_for_each_entry_safe(set, tmp, &ctx->sets, list) {
+		list_del(&set->list);
+		pfm_set_free(set);
+	}
+}
+
+/* Link the chain; expect @want[i] as the next of set i (-1: link fails). */
+static void pfm_test_chain(struct kunit *test, const u16 *ids, const int *next,
+			   const int *want, int n)
+{
+	struct pfm_context *ctx = pfm_test_sets_ctx(test, ids, next, n);
+	struct pfm_event_set *set;
+	int ret, i = 0;
+
+	mutex_lock(&ctx->mutex);
+	ret = pfm_set_link(ctx);
+	mutex_unlock(&ctx->mutex);
+	if (want[0] < 0) {
+		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	} else {
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		list_for_each_entry(set, &ctx->sets, list) {
+			KUNIT_EXPECT_EQ_MSG(test, set->next->id, want[i], "next of set %u",
+					    set->id);
+			i++;
+		}
+	}
+	pfm_test_sets_free(ctx);
+}
+
+static void pfm_test_round_robin(struct kunit *test)
+{
+	static const u16 ids[] = { 0, 3, 9, 65535 };
+	static const int next[] = { -1, -1, -1, -1 }, want[] = { 3, 9, 65535, 0 };
+	static const u16 one[] = { 0 };
+	static const int one_next[] = { -1 }, one_want[] = { 0 };
+
+	pfm_test_chain(test, ids, next, want, ARRAY_SIZE(ids));
+	pfm_test_chain(test, one, one_next, one_want, 1);
+}
+
+static void pfm_test_explicit_next(struct kunit *test)
+{
+	static const u16 ids[] = { 0, 3, 9 };
+	/* 0 -> 9 -> 3, and 3 follows the round robin to 9 */
+	static const int next[] = { 9, -1, 3 }, want[] = { 9, 9, 3 };
+	/* a set naming itself is a valid chain */
+	static const int self_next[] = { 0, 3, 9 }, self_want[] = { 0, 3, 9 };
+	/* set 3 names a set that does not exist */
+	static const int bad_next[] = { -1, 7, -1 }, bad_want[] = { -1 };
+
+	pfm_test_chain(test, ids, next, want, ARRAY_SIZE(ids));
+	pfm_test_chain(test, ids, self_next, self_want, ARRAY_SIZE(ids));
+	pfm_test_chain(test, ids, bad_next, bad_want, ARRAY_SIZE(ids));
+}
+
+struct pfm_timeout_case {
+	u64	in;
+	u64	out;	/* 0: refused */
+};
+
+static const struct pfm_timeout_case pfm_timeout_cases[] = {
+	{ 0, 0 },
+	{ 1, TICK_NSEC },
+	{ TICK_NSEC - 1, TICK_NSEC },
+	{ TICK_NSEC, TICK_NSEC },
+	{ TICK_NSEC + 1, 2 * TICK_NSEC },
+	{ 1000 * TICK_NSEC, 1000 * TICK_NSEC },
+	{ KTIME_MAX, 0 },
+	{ U64_MAX, 0 },
+};
+
+static void pfm_timeout_desc(const struct pfm_timeout_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%llu ns", c->in);
+}
+
+KUNIT_ARRAY_PARAM(pfm_timeout, pfm_timeout_cases, pfm_timeout_desc);
+
+static void pfm_test_timeout_rounding(struct kunit *test)
+{
+	const struct pfm_timeout_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, pfm_set_round_timeout(c->in), c->out);
+}
+
 static struct kunit_case pfm_sysfs_cases[] = {
 	KUNIT_CASE(pfm_test_version_string),
 	KUNIT_CASE(pfm_test_syscall_base),
@@ -409,7 +531,20 @@ static struct kunit_suite pfm_res_suite = {
 	.test_cases = pfm_res_cases,
 };
 
-kunit_test_suites(&pfm_sysfs_suite, &pfm_pmu_suite, &pfm_args_suite, &pfm_res_suite);
+static struct kunit_case pfm_sets_cases[] = {
+	KUNIT_CASE(pfm_test_round_robin),
+	KUNIT_CASE(pfm_test_explicit_next),
+	KUNIT_CASE_PARAM(pfm_test_timeout_rounding, pfm_timeout_gen_params),
+	{}
+};
+
+static struct kunit_suite pfm_sets_suite = {
+	.name = "perfmon_sets",
+	.test_cases = pfm_sets_cases,
+};
+
+kunit_test_suites(&pfm_sysfs_suite, &pfm_pmu_suite, &pfm_args_suite, &pfm_res_suite,
+		  &pfm_sets_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the perfmon2 core");
 MODULE_LICENSE("GPL");

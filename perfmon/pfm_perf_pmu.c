@@ -313,6 +313,7 @@ static void pfm_perf_write_pmd(struct pfm_context *ctx, struct pfm_event_set *se
 	set->pmds[cnum].value = val;
 	if (c->event)
 		c->base = pfm_perf_count_local(c->event);
+	__pfm_view_update(ctx, set);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	if (c->event)
 		perf_event_period(c->event, pfm_perf_period(val));

@@ -8,6 +8,7 @@
 #define _PERFMON_PFM_PRIV_H
 
 #include <linux/file.h>
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -155,6 +156,8 @@ struct pfm_pmd {
  * @next: the set that follows this one, resolved at load
  * @used_pmcs: PMCs written since the set was created or redefined
  * @pmu_data: the PMU description's per-set data while loaded
+ * @view: the set view (PFM_FL_MAP_SETS), in @view_page; else NULL
+ * @view_page: the page of @view
  * @pmcs: PMC values, pmu->max_pmc entries
  * @pmds: PMD state, pmu->max_pmd entries
  */
@@ -172,6 +175,8 @@ struct pfm_event_set {
 	struct pfm_event_set	*next;
 	u64			used_pmcs[PFM_PMC_BV];
 	void			*pmu_data;
+	struct pfm_set_view	*view;
+	struct page		*view_page;
 	u64			*pmcs;
 	struct pfm_pmd		*pmds;
 };
@@ -198,6 +203,9 @@ struct pfm_event_set {
  * @switch_deferred: an overflow switch waits for @switch_work (PMU
  *	descriptions that cannot switch at interrupt time)
  * @switch_queued: @switch_work is queued
+ * @timer_armed: @switch_timer runs for the active set (PFM_SETFL_TIME_SWITCH)
+ * @timer_left: ns of the active set's timeout not yet run, as of the
+ *	start of the open duration interval
  * @task: attached thread while loaded (per-thread); a reference is held
  * @cpu: bound CPU while loaded (system-wide)
  * @pmu: the PMU description, pinned for the context's lifetime
@@ -216,6 +224,8 @@ struct pfm_event_set {
  * @switch_work: a deferred set switch, in the monitored thread's return
  *	to user mode (per-thread) or in a work item on the CPU (system-wide)
  * @sys_switch_work: @switch_work's work item for system-wide contexts
+ * @switch_timer: time-based set switching; runs on the CPU of the open
+ *	duration interval
  * @rcu: the context-switch hooks may still look at a context being freed
  */
 struct pfm_context {
@@ -233,6 +243,8 @@ struct pfm_context {
 	bool			wake_pending;
 	bool			switch_deferred;
 	bool			switch_queued;
+	bool			timer_armed;
+	u64			timer_left;
 	struct task_struct	*task;
 	unsigned int		cpu;
 	struct pfm_pmu		*pmu;
@@ -248,6 +260,7 @@ struct pfm_context {
 	struct irq_work		ovfl_work;
 	struct callback_head	switch_work;
 	struct work_struct	sys_switch_work;
+	struct hrtimer		switch_timer;
 	struct rcu_head		rcu;
 };
 
@@ -276,12 +289,23 @@ void pfm_msg_end(struct pfm_context *ctx);
 bool __pfm_msg_queue(struct pfm_context *ctx, const union pfarg_msg *msg);
 
 /* pfm_sets.c */
-struct pfm_event_set *pfm_set_alloc(struct pfm_pmu *pmu, u16 id);
+struct pfm_event_set *pfm_set_alloc(struct pfm_pmu *pmu, u16 id, bool view);
 int pfm_set_link(struct pfm_context *ctx);
 void __pfm_set_activate(struct pfm_context *ctx, struct pfm_event_set *set,
 			bool long_resets);
 void __pfm_set_apply_resets(struct pfm_context *ctx, struct pfm_event_set *set,
 			    bool long_resets, bool live);
+void pfm_timer_init_ctx(struct pfm_context *ctx);
+void __pfm_timer_arm(struct pfm_context *ctx);
+void __pfm_timer_disarm(struct pfm_context *ctx, u64 elapsed);
+u64 __pfm_set_timeout_left(struct pfm_context *ctx, struct pfm_event_set *set);
+
+/* pfm_view.c */
+int pfm_view_alloc(struct pfm_event_set *set);
+void pfm_view_free(struct pfm_event_set *set);
+void __pfm_view_update(struct pfm_context *ctx, struct pfm_event_set *set);
+void __pfm_view_update_all(struct pfm_context *ctx);
+int pfm_view_mmap(struct pfm_context *ctx, struct vm_area_struct *vma);
 void pfm_set_free(struct pfm_event_set *set);
 struct pfm_event_set *pfm_set_find(struct pfm_context *ctx, u16 id);
 void pfm_set_reset_pmcs(struct pfm_pmu *pmu, struct pfm_event_set *set);
@@ -303,6 +327,7 @@ int __pfm_restart(struct pfm_context *ctx);
 void pfm_resume_forget(struct pfm_context *ctx);
 void pfm_intr_init_ctx(struct pfm_context *ctx);
 void pfm_intr_sync_ctx(struct pfm_context *ctx);
+void __pfm_switch_next_intr(struct pfm_context *ctx);
 
 /* pfm_attach.c */
 void __pfm_interval_open(struct pfm_context *ctx);
@@ -347,6 +372,7 @@ int pfm_pmu_scan(struct pfm_pmu *pmu);
 bool pfm_count_invalid(int count, size_t esize);
 bool pfm_vector_too_big(int count, size_t esize, unsigned int fast, u64 max);
 u64 pfm_pmc_value(const struct pfm_regmap_desc *d, u64 val);
+u64 pfm_set_round_timeout(u64 ns);
 #endif
 
 #endif /* _PERFMON_PFM_PRIV_H */

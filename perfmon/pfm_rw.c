@@ -146,6 +146,7 @@ static void pfm_pmd_store(struct pfm_context *ctx, struct pfm_event_set *set,
 	__clear_bit(cnum, (unsigned long *)set->reset_pending);
 	if (live && atomic)
 		pmu->ops->write_pmd(ctx, set, cnum, req->reg_value);
+	__pfm_view_update(ctx, set);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	if (live && !atomic)
 		pmu->ops->write_pmd(ctx, set, cnum, req->reg_value);

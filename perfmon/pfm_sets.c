@@ -7,8 +7,10 @@
  * exists. The list changes only in UNLOADED state, under ctx->mutex.
  */
 #include <linux/bitops.h>
+#include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -20,11 +22,12 @@
  * pfm_set_alloc - allocate a set with default PMCs and zero PMDs
  * @pmu: the PMU description (sizes the register arrays)
  * @id: set id
+ * @view: give it a set view (PFM_FL_MAP_SETS)
  *
  * Context: process context; may sleep.
  * Return: the set, or NULL.
  */
-struct pfm_event_set *pfm_set_alloc(struct pfm_pmu *pmu, u16 id)
+struct pfm_event_set *pfm_set_alloc(struct pfm_pmu *pmu, u16 id, bool view)
 {
 	struct pfm_event_set *set;
 	size_t size;
@@ -40,8 +43,13 @@ struct pfm_event_set *pfm_set_alloc(struct pfm_pmu *pmu, u16 id)
 	set->id = id;
 	INIT_LIST_HEAD(&set->list);
 	pfm_set_reset_pmcs(pmu, set);
+	if (view && pfm_view_alloc(set)) {
+		kfree(set);
+		return NULL;
+	}
 	return set;
 }
+EXPORT_SYMBOL_IF_KUNIT(pfm_set_alloc);
 
 /**
  * pfm_set_free - free a set that is on no list
@@ -49,8 +57,10 @@ struct pfm_event_set *pfm_set_alloc(struct pfm_pmu *pmu, u16 id)
  */
 void pfm_set_free(struct pfm_event_set *set)
 {
+	pfm_view_free(set);
 	kfree(set);
 }
+EXPORT_SYMBOL_IF_KUNIT(pfm_set_free);
 
 /**
  * pfm_set_reset_pmcs - give every PMC of a set its default value, unused
@@ -117,6 +127,7 @@ int pfm_set_link(struct pfm_context *ctx)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(pfm_set_link);
 
 /**
  * __pfm_set_activate - make a set the active set, in software
@@ -134,15 +145,116 @@ void __pfm_set_activate(struct pfm_context *ctx, struct pfm_event_set *set,
 			bool long_resets)
 {
 	unsigned long *cnt = (unsigned long *)ctx->pmu->cnt_pmds;
+	struct pfm_event_set *prev = ctx->active_set;
 	unsigned int n;
 
 	lockdep_assert_held(&ctx->lock);
 	ctx->active_set = set;
 	ctx->switch_deferred = false;
+	ctx->timer_left = set->timeout;
 	set->runs++;
 	for_each_set_bit(n, cnt, ctx->pmu->max_pmd)
 		set->pmds[n].switch_left = set->pmds[n].ovfl_switch_cnt;
 	__pfm_set_apply_resets(ctx, set, long_resets, false);
+	if (prev != set)
+		__pfm_view_update(ctx, prev);
+	__pfm_view_update(ctx, set);
+}
+
+/*
+ * Time-based switching. The timer of the active set runs exactly while
+ * its duration interval is open (started, not masked, and per-thread on
+ * a CPU), pinned to that CPU; ctx->timer_left keeps what is left of the
+ * timeout while it is stopped, and a set that becomes active starts
+ * with its whole timeout.
+ */
+static enum hrtimer_restart pfm_switch_timer_fn(struct hrtimer *timer)
+{
+	struct pfm_context *ctx = container_of(timer, struct pfm_context, switch_timer);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	/* not cancelled in time, or already armed again for later */
+	if (!ctx->timer_armed || hrtimer_is_queued(timer))
+		goto out_unlock;
+	ctx->timer_armed = false;
+	ctx->timer_left = 0;
+	if (ctx->state == PFM_CTX_LOADED && ctx->started)
+		__pfm_switch_next_intr(ctx);
+out_unlock:
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * pfm_timer_init_ctx - prepare the switch timer of a new context
+ * @ctx: the context
+ */
+void pfm_timer_init_ctx(struct pfm_context *ctx)
+{
+	hrtimer_init(&ctx->switch_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	ctx->switch_timer.function = pfm_switch_timer_fn;
+}
+
+/**
+ * __pfm_timer_arm - run the active set's switch timer on this CPU
+ * @ctx: the context, whose duration interval just opened
+ *
+ * Context: ctx->lock held, interrupts disabled.
+ */
+void __pfm_timer_arm(struct pfm_context *ctx)
+{
+	lockdep_assert_held(&ctx->lock);
+	if (!(ctx->active_set->flags & PFM_SETFL_TIME_SWITCH))
+		return;
+	ctx->timer_armed = true;
+	hrtimer_start(&ctx->switch_timer, ns_to_ktime(ctx->timer_left),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/**
+ * __pfm_timer_disarm - stop the switch timer, keeping what is left
+ * @ctx: the context, whose duration interval just closed
+ * @elapsed: ns the interval lasted
+ *
+ * A callback already running finds the timer disarmed and does nothing.
+ *
+ * Context: ctx->lock held, interrupts disabled.
+ */
+void __pfm_timer_disarm(struct pfm_context *ctx, u64 elapsed)
+{
+	lockdep_assert_held(&ctx->lock);
+	if (!ctx->timer_armed)
+		return;
+	ctx->timer_armed = false;
+	/* expired but not yet handled: switch as soon as it runs again */
+	ctx->timer_left = elapsed < ctx->timer_left ? ctx->timer_left - elapsed : 1;
+	hrtimer_try_to_cancel(&ctx->switch_timer);
+}
+
+/**
+ * __pfm_set_timeout_left - set_timeout of pfm_getinfo_evtsets()
+ * @ctx: the context
+ * @set: the set
+ *
+ * Context: ctx->lock held.
+ * Return: 0 for a set without PFM_SETFL_TIME_SWITCH; for the active set
+ * of a loaded context, the ns left before its switch; else the timeout.
+ */
+u64 __pfm_set_timeout_left(struct pfm_context *ctx, struct pfm_event_set *set)
+{
+	u64 left = ctx->timer_left, ran;
+
+	lockdep_assert_held(&ctx->lock);
+	if (!(set->flags & PFM_SETFL_TIME_SWITCH))
+		return 0;
+	if (!pfm_ctx_is_loaded(ctx) || set != ctx->active_set)
+		return set->timeout;
+	if (ctx->timer_armed) {
+		ran = local_clock() - set->duration_start;
+		left = ran < left ? left - ran : 0;
+	}
+	return left;
 }
 
 /* The set view cookie: (PFM_SET_REMAP_OFFS + id) pages, with MAP_SETS. */
@@ -153,20 +265,25 @@ static u64 pfm_set_mmap_offset(struct pfm_context *ctx, struct pfm_event_set *se
 	return ((u64)PFM_SET_REMAP_OFFS + set->id) << PAGE_SHIFT;
 }
 
-/*
- * Round a timeout up to whole ticks. Returns 0 for a request of 0 or one
- * whose rounded value does not fit in 64 bits.
+/**
+ * pfm_set_round_timeout - the effective switch timeout of a request
+ * @ns: the requested timeout
+ *
+ * Return: @ns rounded up to whole timer ticks, or 0 for a request of 0
+ * or one whose rounded value is beyond what a timer can wait (KTIME_MAX
+ * ns).
  */
-static u64 pfm_set_round_timeout(u64 ns)
+VISIBLE_IF_KUNIT u64 pfm_set_round_timeout(u64 ns)
 {
 	u64 ticks = div64_u64(ns, TICK_NSEC);
 
 	if (ticks * TICK_NSEC != ns)
 		ticks++;
-	if (ticks > div64_u64(U64_MAX, TICK_NSEC))
+	if (ticks > div64_u64(KTIME_MAX, TICK_NSEC))
 		return 0;
 	return ticks * TICK_NSEC;
 }
+EXPORT_SYMBOL_IF_KUNIT(pfm_set_round_timeout);
 
 static void pfm_set_insert(struct pfm_context *ctx, struct pfm_event_set *new)
 {
@@ -198,7 +315,7 @@ static int pfm_create_set(struct pfm_context *ctx, struct pfarg_setdesc *req)
 	}
 	set = pfm_set_find(ctx, req->set_id);
 	if (!set) {
-		set = pfm_set_alloc(ctx->pmu, req->set_id);
+		set = pfm_set_alloc(ctx->pmu, req->set_id, ctx->flags & PFM_FL_MAP_SETS);
 		if (!set)
 			return -ENOMEM;
 		pfm_set_insert(ctx, set);
@@ -256,11 +373,12 @@ static void pfm_getinfo_set(struct pfm_context *ctx, struct pfm_event_set *set,
 
 	req->set_id_next = set->id_next;
 	req->set_flags = set->flags;
+	/* the interrupt path switches sets and records overflows */
 	raw_spin_lock_irqsave(&ctx->lock, flags);
 	memcpy(req->set_ovfl_pmds, set->ovfl_pmds, sizeof(req->set_ovfl_pmds));
-	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	req->set_runs = set->runs;
-	req->set_timeout = (set->flags & PFM_SETFL_TIME_SWITCH) ? set->timeout : 0;
+	req->set_timeout = __pfm_set_timeout_left(ctx, set);
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	req->set_act_duration = pfm_set_duration(ctx, set);
 	req->set_mmap_offset = pfm_set_mmap_offset(ctx, set);
 	memcpy(req->set_avail_pmcs, pmu->impl_pmcs, sizeof(req->set_avail_pmcs));

@@ -167,12 +167,25 @@ struct pfarg_setinfo {
  * low half is enough for the protocol), so the structure is 2584 bytes
  * on LP64 and AArch32 and 2580 bytes on i386.
  *
- * Reading protocol: the kernel increments set_seq before and after each
- * update (smp_wmb() between the increments and the data). A reader
- *   1. loads set_seq, and retries while it is odd;
- *   2. issues a read barrier, copies what it needs;
- *   3. issues a read barrier, loads set_seq again, and starts over if it
- *      changed.
+ * Reading protocol. The kernel is the only writer; it increments set_seq
+ * before and after each update:
+ *
+ *   kernel                              reader
+ *
+ *   set_seq++ (odd)                     s = set_seq; retry while s is odd
+ *   smp_wmb()              (A)          read barrier          (C)
+ *   write the fields                    copy what it needs
+ *   smp_wmb()              (B)          read barrier          (D)
+ *   set_seq++ (even)                    start over if set_seq != s
+ *
+ * A pairs with D: a copy that overlapped an update sees set_seq changed.
+ * B pairs with C: a reader that saw the update's final set_seq copies all
+ * of it. A read barrier is an acquire fence (for instance
+ * __atomic_thread_fence(__ATOMIC_ACQUIRE)). set_pmds holds the software
+ * values: exact for inactive sets and whenever monitoring is stopped,
+ * masked or unloaded; for the active set of running per-thread
+ * monitoring, the values of the last save (context switch, set switch,
+ * overflow or stop).
  */
 struct pfm_set_view {
 	__u32		set_status;		/* PFM_SETVFL_ACTIVE */

@@ -381,15 +381,12 @@ TEST(pingpong_exact)
 {
 	uint64_t a1, b1, a2, b2;
 	const int rounds = 50;
-	cpu_set_t cpus;
 	char model[64];
 
 	if (pfm_sysfs_read("pmu_desc/model", model, sizeof(model)) <= 0 ||
 	    strcmp(model, "armv8_pmuv3\n"))
 		SKIP(return, "the active PMU description is not armv8_pmuv3");
-	CPU_ZERO(&cpus);
-	CPU_SET(0, &cpus);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	ASSERT_EQ(0, pfm_pin_cpu(0));
 	ASSERT_EQ(0, pingpong(1000, 3000, rounds, &a1, &b1));
 	ASSERT_EQ(0, pingpong(11000, 3500, rounds, &a2, &b2));
 	TH_LOG("A %llu -> %llu, B %llu -> %llu", (unsigned long long)a1,

@@ -107,14 +107,11 @@ TEST_F(self, context_switches)
 		return;
 	int a[2], b[2], i, status;
 	const int k = 200;
-	cpu_set_t cpus;
 	uint64_t n;
 	pid_t pid;
 	char c = 0;
 
-	CPU_ZERO(&cpus);
-	CPU_SET(0, &cpus);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	ASSERT_EQ(0, pfm_pin_cpu(0));
 	ASSERT_EQ(0, program(self->fd, PERF_COUNT_SW_CONTEXT_SWITCHES,
 			     PERF_COUNT_SW_TASK_CLOCK, 0));
 	ASSERT_EQ(0, pipe(a));

@@ -4,117 +4,21 @@
  * counter mask monitoring, queue PFM_MSG_OVFL, wake readers and send
  * SIGIO; pfm_restart() resumes with the long reset values.
  *
- * The counter depends on the active PMU description:
- * - armv8_pmuv3: the cycle counter (PMD31, 64 bits wide) counting user
- *   cycles of pfm_loop() under QEMU's -icount shift=0, where a user cycle
- *   is a user instruction and the cycle counter's overflow interrupt
- *   arrives exactly at the wrap (QEMU 7.2 is late only for the 32-bit
- *   event counters, which one test uses without depending on the timing);
- * - perf_events: counter 0 counting user page faults of pfm_touch() on
- *   fresh pages; perf calls the overflow callback at the very fault that
- *   completes the period.
+ * The counter depends on the active PMU description (pfm_counter.h).
+ * QEMU 7.2 raises the Armv8 event counters' overflow interrupts late (the
+ * cycle counter's are exact): the one test of a 32-bit event counter does
+ * not depend on the timing.
  */
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
 #include "perfmon_util.h"
-#include "pfm_workload.h"
-
-#define INST_RETIRED	0x08
-#define EXCL_EL1	(1ULL << 31)
-#define CCNT		31
-#define PERF_SW		1		/* PERF_TYPE_SOFTWARE */
-#define SW_PAGE_FAULTS	2		/* PERF_COUNT_SW_PAGE_FAULTS */
-
-/**
- * struct counter - the overflowing counter of the active PMU description
- * @pmd: its PMD
- * @other: a second counter PMD, for reg_reset_pmds
- * @period: overflow period used by the tests, in events
- * @slack: events the counter may count between the wrap and the masking
- * @program: write the PMCs of @pmd and @other
- * @burn: cause exactly @n events (plus a small constant for cycles)
- * @code, @code_end: where the counted events happen
- */
-struct counter {
-	int		pmd;
-	int		other;
-	uint64_t	period;
-	uint64_t	slack;
-	int		(*program)(int fd);
-	void		(*burn)(uint64_t n);
-	const void	*code;
-	const void	*code_end;
-};
-
-static int program_armv8(int fd)
-{
-	struct pfarg_pmc pmc[2] = {
-		{ .reg_num = CCNT, .reg_value = EXCL_EL1 },
-		{ .reg_num = 0, .reg_value = INST_RETIRED | EXCL_EL1 },
-	};
-
-	return pfm_write_pmcs(fd, pmc, 2);
-}
-
-static void burn_cycles(uint64_t n)
-{
-	pfm_loop(n / 2);
-}
-
-static int program_perf(int fd)
-{
-	struct pfarg_pmc pmc[4];
-
-	pfm_perf_event(&pmc[0], 0, PERF_SW, SW_PAGE_FAULTS, PFM_PERF_CTL_EXCL_KERNEL);
-	pfm_perf_event(&pmc[2], 1, PERF_SW, SW_PAGE_FAULTS, PFM_PERF_CTL_EXCL_KERNEL);
-	return pfm_write_pmcs(fd, pmc, 4);
-}
-
-/* @n page faults: one write to each page of a fresh mapping. */
-static void burn_faults(uint64_t n)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	void *p = mmap(NULL, n * page, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return;
-	pfm_touch(p, n, page);
-	munmap(p, n * page);
-}
-
-static const struct counter armv8_cycles = {
-	.pmd = CCNT, .other = 0, .period = 200000, .slack = 4,
-	.program = program_armv8, .burn = burn_cycles,
-	.code = pfm_loop, .code_end = pfm_loop_end,
-};
-
-static const struct counter perf_faults = {
-	.pmd = 0, .other = 1, .period = 100, .slack = 0,
-	.program = program_perf, .burn = burn_faults,
-	.code = pfm_touch, .code_end = pfm_touch_end,
-};
-
-/* The counter of the active description, or NULL. */
-static const struct counter *active_counter(void)
-{
-	char model[64];
-
-	if (pfm_sysfs_read("pmu_desc/model", model, sizeof(model)) <= 0)
-		return NULL;
-	if (!strcmp(model, "armv8_pmuv3\n"))
-		return &armv8_cycles;
-	if (!strcmp(model, "perf_events\n"))
-		return &perf_faults;
-	return NULL;
-}
+#include "pfm_counter.h"
 
 /* Program the counter to overflow every @c->period events with @flags. */
 static int arm_counter(const struct counter *c, int fd, uint32_t flags, uint64_t long_reset)
@@ -124,7 +28,7 @@ static int arm_counter(const struct counter *c, int fd, uint32_t flags, uint64_t
 		.reg_short_reset = -c->period, .reg_long_reset = long_reset,
 	};
 
-	if (c->program(fd))
+	if (c->program(fd, 0))
 		return -1;
 	return pfm_write_pmds(fd, &pmd, 1);
 }
@@ -160,18 +64,13 @@ FIXTURE_VARIANT_ADD(notify, no_msg) { .ctx_flags = PFM_FL_OVFL_NO_MSG };
 
 FIXTURE_SETUP(notify)
 {
-	struct pfarg_ctx ctx = { .ctx_flags = variant->ctx_flags };
 	struct pfarg_load load = { .load_pid = gettid() };
-	cpu_set_t cpus;
 
 	self->fd = -1;
 	self->c = active_counter();
 	if (!self->c)
 		SKIP(return, "no PMU description with overflow interrupts is active");
-	CPU_ZERO(&cpus);
-	CPU_SET(0, &cpus);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
-	self->fd = pfm_create_context(&ctx, NULL, NULL, 0);
+	self->fd = counter_context(variant->ctx_flags);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
 	ASSERT_EQ(0, pfm_load_context(self->fd, &load));
@@ -342,7 +241,7 @@ TEST_F(notify, reset_pmds_and_random)
 	if (_metadata->skip)
 		return;
 	pmd.reg_reset_pmds[0] = 1ULL << c->other;
-	ASSERT_EQ(0, c->program(self->fd));
+	ASSERT_EQ(0, c->program(self->fd, 0));
 	ASSERT_EQ(0, pfm_write_pmds(self->fd, &other, 1));
 	ASSERT_EQ(0, pfm_write_pmds(self->fd, &pmd, 1));
 	ASSERT_EQ(0, pfm_start(self->fd, NULL));
@@ -443,14 +342,11 @@ TEST(non_self_restart)
 	struct pfarg_load load = { 0 };
 	union pfarg_msg msg;
 	int fd, status, i;
-	cpu_set_t cpus;
 	pid_t child;
 
 	if (!c)
 		SKIP(return, "no PMU description with overflow interrupts is active");
-	CPU_ZERO(&cpus);
-	CPU_SET(0, &cpus);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	ASSERT_EQ(0, pfm_pin_cpu(0));
 	child = fork();
 	ASSERT_LE(0, child);
 	if (!child) {

@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +173,36 @@ static inline int pfm_pmu_is_perf(void)
 
 	return pfm_sysfs_read("pmu_desc/model", buf, sizeof(buf)) > 0 &&
 	       !strcmp(buf, "perf_events\n");
+}
+
+/* Run the calling thread on @cpu only. */
+static inline int pfm_pin_cpu(int cpu)
+{
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	return sched_setaffinity(0, sizeof(cpus), &cpus);
+}
+
+/*
+ * Copy a mapped set view consistently, following the protocol of
+ * include/uapi/linux/perfmon.h: wait for an even set_seq, copy, and start
+ * over if set_seq changed meanwhile. The fences are the reader's read
+ * barriers (C and D in the kernel's pairing diagram).
+ */
+static inline void pfm_view_read(const struct pfm_set_view *view, struct pfm_set_view *out)
+{
+	unsigned long seq;
+
+	do {
+		while ((seq = view->set_seq) & 1)
+			;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* C */
+		memcpy(out, (const void *)view, offsetof(struct pfm_set_view, set_seq));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* D */
+	} while (view->set_seq != seq);
+	out->set_seq = seq;
 }
 
 #endif /* __SELFTESTS_PERFMON_UTIL_H */
