@@ -411,6 +411,7 @@ int __pfm_unload(struct pfm_context *ctx)
 	ctx->interval_open = false;
 	__pfm_view_update_all(ctx);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	pfm_unblock(ctx);
 	if (!sys)
 		pfm_detach_task(ctx);
 	PFM_DBG("unloaded");
@@ -533,13 +534,15 @@ void pfm_release_ctx(struct pfm_context *ctx)
 	}
 	__pfm_stop_monitoring(ctx, true);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
+	/* masked: the counters are already stopped and saved */
+	if (ctx->state == PFM_CTX_MASKED)
+		ctx->started = false;
 	ctx->state = PFM_CTX_ZOMBIE;
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
-	refcount_inc(&ctx->refs);
-	init_task_work(&ctx->cleanup_work, pfm_cleanup_work);
+	pfm_unblock(ctx);
 	PFM_DBG("zombie on thread %d", task_pid_nr(ctx->task));
-	if (task_work_add(ctx->task, &ctx->cleanup_work, TWA_RESUME))
-		refcount_dec(&ctx->refs);	/* exiting: the exit hook cleans up */
+	/* an exiting thread is cleaned up by its exit hook */
+	pfm_ctx_task_work(ctx, ctx->task, &ctx->cleanup_work, pfm_cleanup_work);
 out_unlock:
 	mutex_unlock(&ctx->mutex);
 }

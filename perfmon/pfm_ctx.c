@@ -15,6 +15,7 @@
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 
 #include "pfm_priv.h"
@@ -47,6 +48,7 @@ struct pfm_context *pfm_ctx_alloc(struct pfm_pmu *pmu, u32 flags)
 	raw_spin_lock_init(&ctx->lock);
 	refcount_set(&ctx->refs, 1);
 	init_waitqueue_head(&ctx->msgq_wait);
+	init_waitqueue_head(&ctx->restart_wait);
 	INIT_LIST_HEAD(&ctx->sets);
 	list_add(&set0->list, &ctx->sets);
 	ctx->active_set = set0;
@@ -84,8 +86,31 @@ void pfm_ctx_put(struct pfm_context *ctx)
 	if (!refcount_dec_and_test(&ctx->refs))
 		return;
 	pfm_intr_sync_ctx(ctx);
+	pfm_smpl_free(&ctx->smpl);
 	pfm_pmu_put(ctx->pmu);
 	call_rcu(&ctx->rcu, pfm_ctx_free);
+}
+
+/**
+ * pfm_ctx_task_work - queue work on a thread's return to user mode
+ * @ctx: the context the work is for; it holds a reference while queued
+ * @task: the thread
+ * @work: the context's callback head for this work
+ * @fn: the work
+ *
+ * Context: any; does not sleep.
+ * Return: false when @task is exiting and runs no more work.
+ */
+bool pfm_ctx_task_work(struct pfm_context *ctx, struct task_struct *task,
+		       struct callback_head *work, task_work_func_t fn)
+{
+	refcount_inc(&ctx->refs);
+	init_task_work(work, fn);
+	if (task_work_add(task, work, TWA_RESUME)) {
+		refcount_dec(&ctx->refs);
+		return false;
+	}
+	return true;
 }
 
 /**
@@ -248,7 +273,7 @@ static int pfm_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (vma->vm_pgoff >= PFM_SET_REMAP_OFFS)
 		return pfm_view_mmap(ctx, vma);
-	return -EINVAL;
+	return pfm_smpl_mmap(ctx, vma);
 }
 
 static int pfm_release(struct inode *inode, struct file *file)

@@ -22,10 +22,8 @@
 
 #include "pfm_priv.h"
 
-/* What the overflow of one interrupt leads to. */
-#define PFM_OVFL_RESET		0x1	/* short-reset the overflowed PMDs */
-#define PFM_OVFL_NOTIFY		0x2	/* notify, if a PMD asks for it */
-#define PFM_OVFL_MASK		0x4	/* freeze monitoring until restart */
+/* What a format is told of each overflow; the overflow path runs with interrupts off. */
+static DEFINE_PER_CPU(struct pfm_ovfl_arg, pfm_ovfl_args);
 
 /* The value a PMD is reset to: short or long, less a random amount. */
 static u64 pfm_reset_value(const struct pfm_pmd *pmd, bool long_reset)
@@ -84,11 +82,11 @@ static bool pfm_pmd_carry(struct pfm_pmd *pmd, unsigned int width)
 
 /*
  * Fold the wraps into the software values and collect the PMDs whose
- * logical value wrapped 64 bits in @ovfl. Return: the actions the
- * overflowed PMDs ask for without a sampling format.
+ * logical value wrapped 64 bits in @ovfl. Return: has_notify, whether an
+ * overflowed PMD has PFM_REGFL_OVFL_NOTIFY.
  */
-static unsigned int __pfm_ovfl_scan(struct pfm_context *ctx, struct pfm_event_set *set,
-				    const u64 *wrapped, u64 *ovfl, bool *switch_due)
+static bool __pfm_ovfl_scan(struct pfm_context *ctx, struct pfm_event_set *set,
+			    const u64 *wrapped, u64 *ovfl, bool *switch_due)
 {
 	const struct pfm_regmap_desc *desc = ctx->pmu->pmd_desc;
 	unsigned int n, i, limit = min_t(unsigned int, ctx->pmu->max_pmd, PFM_ARCH_MAX_HW_PMDS);
@@ -109,10 +107,52 @@ static unsigned int __pfm_ovfl_scan(struct pfm_context *ctx, struct pfm_event_se
 		    !--pmd->switch_left)
 			*switch_due = true;
 	}
-	/* Without a format: notify and mask, unless a quiet switch is due. */
-	if (*switch_due && !notify)
-		return 0;
-	return notify ? PFM_OVFL_NOTIFY | PFM_OVFL_MASK : PFM_OVFL_MASK;
+	return notify;
+}
+
+/* The 64-bit value of PMD @n of the live active set, for a format. */
+static u64 __pfm_pmd_value(struct pfm_context *ctx, struct pfm_event_set *set, unsigned int n)
+{
+	if (ctx->pmu->ops->intr_read && pfm_bv_test(ctx->pmu->cnt_pmds, n))
+		return ctx->pmu->ops->intr_read(ctx, set, n);
+	return set->pmds[n].value;
+}
+
+/*
+ * Hand each overflowed PMD to the sampling format, in increasing index
+ * order, until it fails or asks for masking. Return: its actions, OR-ed.
+ */
+static u32 __pfm_ovfl_smpl(struct pfm_context *ctx, struct pfm_event_set *set,
+			   const u64 *ovfl, unsigned long ip)
+{
+	struct pfm_ovfl_arg *arg = this_cpu_ptr(&pfm_ovfl_args);
+	unsigned int n, m, max = ctx->pmu->max_pmd;
+	struct pfm_pmd *pmd;
+	u32 actions = 0;
+	int ret;
+
+	arg->active_set = set->id;
+	arg->ip = ip;
+	arg->tstamp = local_clock();
+	arg->pid = task_pid_nr(current);
+	arg->tgid = task_tgid_nr(current);
+	arg->cpu = smp_processor_id();
+	for_each_set_bit(n, (const unsigned long *)ovfl, PFM_ARCH_MAX_HW_PMDS) {
+		pmd = &set->pmds[n];
+		arg->ovfl_pmd = n;
+		arg->last_reset_val = pmd->lval;
+		arg->smpl_eventid = pmd->smpl_eventid;
+		arg->nsmpl = 0;
+		for_each_set_bit(m, (unsigned long *)pmd->smpl_pmds, max)
+			arg->smpl_pmds[arg->nsmpl++] = __pfm_pmd_value(ctx, set, m);
+		ret = ctx->smpl.fmt->handler(ctx->smpl.buf, arg);
+		if (ret < 0)
+			break;
+		actions |= ret;
+		if (ret & PFM_ACT_MASK)
+			break;
+	}
+	return actions;
 }
 
 /**
@@ -201,11 +241,11 @@ void pfm_overflow(struct pfm_context *ctx, struct pfm_event_set *set,
 		  const u64 *wrapped, unsigned long ip)
 {
 	u64 start = local_clock(), ovfl[PFM_HW_PMD_BV] = { };
-	bool switch_due = false, follow_up = false;
-	unsigned int actions;
+	bool switch_due = false, follow_up = false, notify;
+	u32 actions;
 
 	raw_spin_lock(&ctx->lock);
-	actions = __pfm_ovfl_scan(ctx, set, wrapped, ovfl, &switch_due);
+	notify = __pfm_ovfl_scan(ctx, set, wrapped, ovfl, &switch_due);
 	if (bitmap_empty((unsigned long *)ovfl, PFM_ARCH_MAX_HW_PMDS) || !ctx->started ||
 	    set != ctx->active_set)
 		goto out_unlock;
@@ -215,18 +255,30 @@ void pfm_overflow(struct pfm_context *ctx, struct pfm_event_set *set,
 			__pfm_ovfl_mask(ctx, set);
 		goto out_unlock;
 	}
-	if (actions & PFM_OVFL_MASK) {
+	if (ctx->smpl.fmt)
+		actions = __pfm_ovfl_smpl(ctx, set, ovfl, ip);
+	else if (switch_due && !notify)
+		actions = 0;	/* a quiet overflow switch */
+	else
+		actions = PFM_ACT_NOTIFY | PFM_ACT_MASK;
+	PFM_DBG_OVFL("set %u: overflow of PMDs %#llx, actions %#x%s", set->id, ovfl[0],
+		     actions, switch_due ? ", switch due" : "");
+	if (actions & PFM_ACT_MASK) {
 		__pfm_ovfl_mask(ctx, set);
 		ctx->switch_pending = switch_due || ctx->switch_deferred;
 		ctx->switch_deferred = false;
 	} else if (switch_due) {
 		__pfm_switch_next_intr(ctx);
-	} else if (actions & PFM_OVFL_RESET) {
+	} else if (actions & PFM_ACT_RESET) {
 		__pfm_set_apply_resets(ctx, set, false, true);
 	}
-	if ((actions & PFM_OVFL_NOTIFY) && __pfm_ovfl_notify(ctx, set, ovfl, ip))
+	if ((actions & PFM_ACT_NOTIFY) && notify && __pfm_ovfl_notify(ctx, set, ovfl, ip)) {
 		ctx->wake_pending = true;
-	follow_up = ctx->wake_pending || (ctx->switch_deferred && !ctx->switch_queued);
+		if ((ctx->flags & PFM_FL_NOTIFY_BLOCK) && ctx->state == PFM_CTX_MASKED)
+			ctx->block_pending = true;
+	}
+	follow_up = ctx->wake_pending || ctx->block_pending ||
+		    (ctx->switch_deferred && !ctx->switch_queued);
 out_unlock:
 	raw_spin_unlock(&ctx->lock);
 	if (follow_up)
@@ -271,18 +323,62 @@ static void pfm_switch_sys_work(struct work_struct *work)
 static void __pfm_switch_queue(struct pfm_context *ctx)
 {
 	lockdep_assert_held(&ctx->lock);
-	refcount_inc(&ctx->refs);
-	ctx->switch_queued = true;
 	if (pfm_ctx_is_sys(ctx)) {
+		refcount_inc(&ctx->refs);
+		ctx->switch_queued = true;
 		queue_work_on(ctx->cpu, system_highpri_wq, &ctx->sys_switch_work);
 		return;
 	}
-	init_task_work(&ctx->switch_work, pfm_switch_task_work);
-	if (task_work_add(ctx->task, &ctx->switch_work, TWA_RESUME)) {
-		/* exiting: no switch any more */
-		ctx->switch_queued = false;
-		refcount_dec(&ctx->refs);
-	}
+	/* an exiting thread switches no more */
+	ctx->switch_queued = pfm_ctx_task_work(ctx, ctx->task, &ctx->switch_work,
+					       pfm_switch_task_work);
+}
+
+/* Is a thread blocked by PFM_FL_NOTIFY_BLOCK free to go? */
+static bool pfm_block_over(struct pfm_context *ctx)
+{
+	return READ_ONCE(ctx->state) != PFM_CTX_MASKED || READ_ONCE(ctx->resume_armed);
+}
+
+/*
+ * PFM_FL_NOTIFY_BLOCK, in the monitored thread's return to user mode:
+ * wait for pfm_restart(), for the context to become a zombie or be
+ * unloaded, or for a signal. A restart that came meanwhile is carried
+ * out by the resume work queued with it.
+ */
+static void pfm_block_work(struct callback_head *head)
+{
+	struct pfm_context *ctx = container_of(head, struct pfm_context, block_work);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	ctx->block_queued = false;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	if (ctx->task == current)
+		wait_event_interruptible(ctx->restart_wait, pfm_block_over(ctx));
+	pfm_ctx_put(ctx);
+}
+
+/**
+ * pfm_unblock - release a thread waiting for pfm_restart()
+ * @ctx: the context, restarted, unloaded or turned zombie
+ *
+ * Context: any.
+ */
+void pfm_unblock(struct pfm_context *ctx)
+{
+	wake_up_interruptible(&ctx->restart_wait);
+}
+
+/* Queue @block_work on the monitored thread (ctx->lock held). */
+static void __pfm_block_queue(struct pfm_context *ctx)
+{
+	lockdep_assert_held(&ctx->lock);
+	ctx->block_pending = false;
+	if (ctx->block_queued || ctx->state != PFM_CTX_MASKED || !ctx->task)
+		return;
+	ctx->block_queued = pfm_ctx_task_work(ctx, ctx->task, &ctx->block_work,
+					      pfm_block_work);
 }
 
 /* The overflow path's follow-up, where waking up is allowed. */
@@ -297,6 +393,8 @@ static void pfm_ovfl_work(struct irq_work *work)
 	ctx->wake_pending = false;
 	if (ctx->switch_deferred && !ctx->switch_queued && ctx->state == PFM_CTX_LOADED)
 		__pfm_switch_queue(ctx);
+	if (ctx->block_pending)
+		__pfm_block_queue(ctx);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	if (wake) {
 		wake_up_interruptible(&ctx->msgq_wait);
@@ -334,6 +432,7 @@ void pfm_intr_sync_ctx(struct pfm_context *ctx)
 static void __pfm_resume(struct pfm_context *ctx)
 {
 	struct pfm_event_set *set = ctx->active_set;
+	u32 actions = ctx->resume_actions;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&ctx->lock, flags);
@@ -343,9 +442,12 @@ static void __pfm_resume(struct pfm_context *ctx)
 		ctx->switch_pending = false;
 		__pfm_set_activate(ctx, set->next, true);
 		this_cpu_inc(pfm_stats.set_switch);
-	} else {
+	} else if (actions & PFM_ACT_RESET) {
 		__pfm_set_apply_resets(ctx, set, true, false);
 	}
+	/* the format asked to stay masked: stopped, as after pfm_stop() */
+	if (actions & PFM_ACT_MASK)
+		ctx->started = false;
 	if (!ctx->started)
 		ctx->state = PFM_CTX_LOADED;
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
@@ -372,17 +474,12 @@ static void pfm_resume_work(struct callback_head *head)
 static void pfm_resume_arm(struct pfm_context *ctx)
 {
 	ctx->can_restart = false;
-	ctx->resume_armed = true;
-	if (ctx->resume_queued)
-		return;
-	refcount_inc(&ctx->refs);
-	init_task_work(&ctx->resume_work, pfm_resume_work);
-	if (task_work_add(ctx->task, &ctx->resume_work, TWA_RESUME)) {
-		/* exiting: the exit hook unloads the context */
-		refcount_dec(&ctx->refs);
-		return;
-	}
-	ctx->resume_queued = true;
+	WRITE_ONCE(ctx->resume_armed, true);
+	pfm_unblock(ctx);
+	/* an exiting thread is unloaded by its exit hook */
+	if (!ctx->resume_queued)
+		ctx->resume_queued = pfm_ctx_task_work(ctx, ctx->task, &ctx->resume_work,
+						       pfm_resume_work);
 }
 
 /**
@@ -402,6 +499,7 @@ void pfm_resume_forget(struct pfm_context *ctx)
 	ctx->resume_armed = false;
 	ctx->switch_pending = false;
 	ctx->switch_deferred = false;
+	ctx->block_pending = false;
 	list_for_each_entry(set, &ctx->sets, list)
 		memset(set->reset_pending, 0, sizeof(set->reset_pending));
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
@@ -415,17 +513,41 @@ void pfm_resume_forget(struct pfm_context *ctx)
  * system-wide contexts, at the thread's next return to user mode for
  * another thread.
  *
+ * The sampling format's restart hook, if any, prepares the buffer at
+ * once and says whether to reset and whether to stay stopped; without a
+ * format the resets are implied. In LOADED state only the hook runs
+ * (it empties the buffer while monitoring goes on).
+ *
  * Context: ctx->mutex held.
- * Return: 0, or -EBUSY when there is nothing to restart: the context is
- * UNLOADED, LOADED (no sampling format with a restart hook), or MASKED
- * with its restart already requested.
+ * Return: 0, the hook's error (the context stays MASKED with its
+ * credit), or -EBUSY when there is nothing to restart: the context is
+ * UNLOADED, LOADED without a format restart hook, or MASKED with its
+ * restart already requested.
  */
 int __pfm_restart(struct pfm_context *ctx)
 {
+	const struct pfm_smpl_fmt *fmt = ctx->smpl.fmt;
+	unsigned long flags;
+	u32 actions = PFM_ACT_RESET;	/* implied without a format */
+	int ret = 0;
+
 	lockdep_assert_held(&ctx->mutex);
-	if (ctx->state != PFM_CTX_MASKED || !ctx->can_restart)
+	if (ctx->state == PFM_CTX_UNLOADED ||
+	    (ctx->state == PFM_CTX_LOADED && !(fmt && fmt->restart)) ||
+	    (ctx->state == PFM_CTX_MASKED && !ctx->can_restart))
 		return -EBUSY;
 	this_cpu_inc(pfm_stats.restart);
+	if (fmt) {
+		actions = 0;
+		raw_spin_lock_irqsave(&ctx->lock, flags);
+		if (fmt->restart)
+			ret = fmt->restart(ctx->smpl.buf, &actions);
+		raw_spin_unlock_irqrestore(&ctx->lock, flags);
+		/* a failed hook leaves the context masked, with its credit */
+		if (ret || ctx->state == PFM_CTX_LOADED)
+			return ret;
+	}
+	ctx->resume_actions = actions;
 	if (pfm_ctx_is_sys(ctx) || ctx->task == current)
 		__pfm_resume(ctx);
 	else

@@ -6,9 +6,11 @@
  */
 #include <kunit/test.h>
 #include <linux/perfmon.h>
+#include <linux/perfmon_fmt.h>
 #include <linux/perfmon_pmu.h>
 #include <linux/string.h>
 #include <asm/unistd.h>
+#include <uapi/linux/perfmon_dfl_smpl.h>
 
 #include "pfm_priv.h"
 
@@ -484,6 +486,79 @@ static void pfm_test_timeout_rounding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pfm_set_round_timeout(c->in), c->out);
 }
 
+/*
+ * The default format on a synthetic overflow sequence: 4 implemented
+ * PMDs (largest entry 72 bytes), entries of 48 bytes (one sampled PMD),
+ * and room for exactly three of them before the buffer is full.
+ */
+static void pfm_test_dfl_format(struct kunit *test)
+{
+	const u64 size = 128 + 3 * 48 + 72 - 1;
+	struct pfm_dfl_smpl_arg arg = { .buf_size = 128 + 72 - 1, .buf_flags = 0x5a };
+	struct pfm_smpl_fmt *fmt = pfm_fmt_get("default");
+	struct pfm_dfl_smpl_entry *e;
+	struct pfm_dfl_smpl_hdr *hdr;
+	struct pfm_ovfl_arg *oa;
+	u32 actions = 0;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, fmt);
+	KUNIT_EXPECT_EQ(test, fmt->arg_size, sizeof(arg));
+	KUNIT_EXPECT_EQ(test, fmt->validate(0, 4, &arg), -EINVAL);
+	arg.buf_size++;
+	KUNIT_EXPECT_EQ(test, fmt->validate(0, 4, &arg), 0);
+	arg.buf_size = size;
+	hdr = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	oa = kunit_kzalloc(test, sizeof(*oa), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hdr);
+	KUNIT_ASSERT_NOT_NULL(test, oa);
+	fmt->init(hdr, size, 0, 4, &arg);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_count, 0);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_cur_offs, 128);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_buf_size, size);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_min_buf_space, 72);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_version, PFM_DFL_SMPL_VERSION);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_buf_flags, 0x5a);
+
+	oa->ovfl_pmd = 3;
+	oa->active_set = 7;
+	oa->nsmpl = 1;
+	oa->pid = 100;
+	oa->tgid = 99;
+	oa->cpu = 1;
+	for (i = 0; i < 3; i++) {
+		oa->ip = 0x1000 + i;
+		oa->tstamp = 500 + i;
+		oa->last_reset_val = -10000 - i;
+		oa->smpl_pmds[0] = 42 + i;
+		KUNIT_EXPECT_EQ(test, fmt->handler(hdr, oa),
+				i < 2 ? PFM_ACT_RESET : PFM_ACT_NOTIFY | PFM_ACT_MASK);
+		KUNIT_EXPECT_EQ(test, hdr->hdr_count, i + 1);
+		KUNIT_EXPECT_EQ(test, hdr->hdr_cur_offs, 128 + (i + 1) * 48);
+		e = (void *)hdr + 128 + i * 48;
+		KUNIT_EXPECT_EQ(test, e->pid, 100);
+		KUNIT_EXPECT_EQ(test, e->tgid, 99);
+		KUNIT_EXPECT_EQ(test, e->ovfl_pmd, 3);
+		KUNIT_EXPECT_EQ(test, e->set, 7);
+		KUNIT_EXPECT_EQ(test, e->cpu, 1);
+		KUNIT_EXPECT_EQ(test, e->ip, 0x1000 + i);
+		KUNIT_EXPECT_EQ(test, e->tstamp, 500 + i);
+		KUNIT_EXPECT_EQ(test, e->last_reset_val, (u64)(-10000 - i));
+		KUNIT_EXPECT_EQ(test, *(u64 *)(e + 1), 42 + i);
+	}
+	KUNIT_EXPECT_EQ(test, hdr->hdr_overflows, 1);
+	/* full before recording: counted again, nothing written */
+	KUNIT_EXPECT_EQ(test, fmt->handler(hdr, oa), PFM_ACT_NOTIFY | PFM_ACT_MASK);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_count, 3);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_overflows, 2);
+	KUNIT_EXPECT_EQ(test, fmt->restart(hdr, &actions), 0);
+	KUNIT_EXPECT_EQ(test, actions, PFM_ACT_RESET);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_count, 0);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_cur_offs, 128);
+	KUNIT_EXPECT_EQ(test, hdr->hdr_overflows, 2);
+	pfm_fmt_put(fmt);
+}
+
 static struct kunit_case pfm_sysfs_cases[] = {
 	KUNIT_CASE(pfm_test_version_string),
 	KUNIT_CASE(pfm_test_syscall_base),
@@ -538,13 +613,23 @@ static struct kunit_case pfm_sets_cases[] = {
 	{}
 };
 
+static struct kunit_case pfm_smpl_cases[] = {
+	KUNIT_CASE(pfm_test_dfl_format),
+	{}
+};
+
+static struct kunit_suite pfm_smpl_suite = {
+	.name = "perfmon_sampling",
+	.test_cases = pfm_smpl_cases,
+};
+
 static struct kunit_suite pfm_sets_suite = {
 	.name = "perfmon_sets",
 	.test_cases = pfm_sets_cases,
 };
 
 kunit_test_suites(&pfm_sysfs_suite, &pfm_pmu_suite, &pfm_args_suite, &pfm_res_suite,
-		  &pfm_sets_suite);
+		  &pfm_sets_suite, &pfm_smpl_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the perfmon2 core");
 MODULE_LICENSE("GPL");

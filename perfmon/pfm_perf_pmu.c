@@ -384,6 +384,18 @@ static void pfm_perf_intr_reset(struct pfm_context *ctx, struct pfm_event_set *s
 	c->event->hw.sample_period = pfm_perf_period(val);
 }
 
+/* Overflow path: a live value for a sampling format. */
+static u64 pfm_perf_intr_read(struct pfm_context *ctx, struct pfm_event_set *set,
+			      unsigned int cnum)
+{
+	struct pfm_perf_set *ps = set->pmu_data;
+	struct pfm_perf_cnt *c = &ps->cnt[cnum];
+
+	if (!c->event || ps->frozen)
+		return set->pmds[cnum].value;
+	return set->pmds[cnum].value + pfm_perf_count_local(c->event) - c->base;
+}
+
 /*
  * perf's period for counter @n ended: if the PMD's logical value wrapped
  * 64 bits, fold the count and hand the overflow to the core; if not,
@@ -464,6 +476,7 @@ static const struct pfm_pmu_ops pfm_perf_ops = {
 	.write_pmc		= pfm_perf_write_pmc,
 	.intr_stop		= pfm_perf_intr_stop,
 	.intr_reset		= pfm_perf_intr_reset,
+	.intr_read		= pfm_perf_intr_read,
 };
 
 static struct pfm_pmu pfm_perf_pmu = {

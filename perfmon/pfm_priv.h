@@ -14,15 +14,23 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit.h>
 #include <linux/refcount.h>
 #include <linux/perfmon.h>
+#include <linux/perfmon_fmt.h>
 #include <linux/perfmon_pmu.h>
 #include <linux/sched/user.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
+#include <linux/task_work.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
+
+/* longest sampling format name, its NUL included */
+#define PFM_FMT_NAME_MAX	32
+/* largest smpl_arg of a sampling format */
+#define PFM_FMT_ARG_MAX		256
 
 /* "-1" in the sysfs byte limits */
 #define PFM_MEM_UNLIMITED	U64_MAX
@@ -61,6 +69,21 @@ extern struct kobject *pfm_formats_kobj;
 		if (unlikely(READ_ONCE(pfm_controls.debug)))		\
 			pr_info_ratelimited("perfmon: %s: " fmt "\n",	\
 					    __func__, ##__VA_ARGS__);	\
+	} while (0)
+
+/*
+ * The overflow path may run inside the scheduler (perf software events),
+ * where printk() could deadlock on a wakeup: its messages are deferred.
+ */
+#define PFM_DBG_OVFL(fmt, ...)						\
+	do {								\
+		static DEFINE_RATELIMIT_STATE(_rs, DEFAULT_RATELIMIT_INTERVAL, \
+					      DEFAULT_RATELIMIT_BURST);	\
+		if (unlikely(READ_ONCE(pfm_controls.debug_ovfl)) &&	\
+		    __ratelimit(&_rs))					\
+			printk_deferred(				\
+				KERN_INFO "perfmon: %s: " fmt "\n",	\
+				__func__, ##__VA_ARGS__);		\
 	} while (0)
 
 /**
@@ -142,6 +165,22 @@ struct pfm_pmd {
 };
 
 /**
+ * struct pfm_smpl - the sampling format and buffer of a context
+ * @fmt: the format, pinned; NULL without sampling
+ * @buf: the buffer, @size bytes (page-rounded)
+ * @size: its size, as charged
+ * @user: who the buffer is charged to
+ * @arg: the format's argument, as given to pfm_create_context()
+ */
+struct pfm_smpl {
+	struct pfm_smpl_fmt	*fmt;
+	void			*buf;
+	size_t			size;
+	struct user_struct	*user;
+	u64			arg[PFM_FMT_ARG_MAX / sizeof(u64)];
+};
+
+/**
  * struct pfm_event_set - one event set of a context
  * @list: in the context's set list, ordered by @id
  * @id: set id
@@ -203,18 +242,24 @@ struct pfm_event_set {
  * @switch_deferred: an overflow switch waits for @switch_work (PMU
  *	descriptions that cannot switch at interrupt time)
  * @switch_queued: @switch_work is queued
+ * @block_pending: PFM_FL_NOTIFY_BLOCK: a notification asks the thread to
+ *	wait for pfm_restart() (@ovfl_work queues @block_work)
+ * @block_queued: @block_work is queued
+ * @resume_actions: PFM_ACT_* the resume applies (reset, stay stopped)
  * @timer_armed: @switch_timer runs for the active set (PFM_SETFL_TIME_SWITCH)
  * @timer_left: ns of the active set's timeout not yet run, as of the
  *	start of the open duration interval
  * @task: attached thread while loaded (per-thread); a reference is held
  * @cpu: bound CPU while loaded (system-wide)
  * @pmu: the PMU description, pinned for the context's lifetime
+ * @smpl: sampling format and buffer
  * @sets: event sets, ordered by id
  * @active_set: the set that counts while loaded
  * @msgq: message ring, @msgq_count entries from @msgq_head
  * @msgq_head: index of the oldest message
  * @msgq_count: queued messages
  * @msgq_wait: readers and pollers
+ * @restart_wait: a monitored thread blocked until pfm_restart()
  * @async_queue: SIGIO subscribers
  * @cleanup_work: destroys a zombie in its thread's return to user mode
  * @resume_work: resumes a masked context in its thread's return to user
@@ -224,6 +269,8 @@ struct pfm_event_set {
  * @switch_work: a deferred set switch, in the monitored thread's return
  *	to user mode (per-thread) or in a work item on the CPU (system-wide)
  * @sys_switch_work: @switch_work's work item for system-wide contexts
+ * @block_work: makes the monitored thread wait for pfm_restart() on its
+ *	return to user mode (PFM_FL_NOTIFY_BLOCK)
  * @switch_timer: time-based set switching; runs on the CPU of the open
  *	duration interval
  * @rcu: the context-switch hooks may still look at a context being freed
@@ -243,23 +290,29 @@ struct pfm_context {
 	bool			wake_pending;
 	bool			switch_deferred;
 	bool			switch_queued;
+	bool			block_pending;
+	bool			block_queued;
+	u32			resume_actions;
 	bool			timer_armed;
 	u64			timer_left;
 	struct task_struct	*task;
 	unsigned int		cpu;
 	struct pfm_pmu		*pmu;
+	struct pfm_smpl		smpl;
 	struct list_head	sets;
 	struct pfm_event_set	*active_set;
 	union pfarg_msg		msgq[PFM_MSGS_COUNT];
 	unsigned int		msgq_head;
 	unsigned int		msgq_count;
 	wait_queue_head_t	msgq_wait;
+	wait_queue_head_t	restart_wait;
 	struct fasync_struct	*async_queue;
 	struct callback_head	cleanup_work;
 	struct callback_head	resume_work;
 	struct irq_work		ovfl_work;
 	struct callback_head	switch_work;
 	struct work_struct	sys_switch_work;
+	struct callback_head	block_work;
 	struct hrtimer		switch_timer;
 	struct rcu_head		rcu;
 };
@@ -285,6 +338,8 @@ struct pfm_context *pfm_ctx_alloc(struct pfm_pmu *pmu, u32 flags);
 void pfm_ctx_put(struct pfm_context *ctx);
 int pfm_ctx_install_fd(struct pfm_context *ctx);
 struct pfm_context *pfm_ctx_from_fd(int fd, struct fd *f);
+bool pfm_ctx_task_work(struct pfm_context *ctx, struct task_struct *task,
+		       struct callback_head *work, task_work_func_t fn);
 void pfm_msg_end(struct pfm_context *ctx);
 bool __pfm_msg_queue(struct pfm_context *ctx, const union pfarg_msg *msg);
 
@@ -299,6 +354,15 @@ void pfm_timer_init_ctx(struct pfm_context *ctx);
 void __pfm_timer_arm(struct pfm_context *ctx);
 void __pfm_timer_disarm(struct pfm_context *ctx, u64 elapsed);
 u64 __pfm_set_timeout_left(struct pfm_context *ctx, struct pfm_event_set *set);
+
+/* pfm_fmt.c, pfm_smpl.c */
+struct pfm_smpl_fmt *pfm_fmt_get(const char *name);
+void pfm_fmt_put(struct pfm_smpl_fmt *fmt);
+int pfm_smpl_prepare(struct pfm_smpl *s, struct pfm_pmu *pmu, u32 ctx_flags,
+		     const char __user *uname, const void __user *uarg, size_t size);
+int pfm_smpl_alloc(struct pfm_smpl *s, struct pfm_pmu *pmu, u32 ctx_flags);
+void pfm_smpl_free(struct pfm_smpl *s);
+int pfm_smpl_mmap(struct pfm_context *ctx, struct vm_area_struct *vma);
 
 /* pfm_view.c */
 int pfm_view_alloc(struct pfm_event_set *set);
@@ -328,6 +392,7 @@ void pfm_resume_forget(struct pfm_context *ctx);
 void pfm_intr_init_ctx(struct pfm_context *ctx);
 void pfm_intr_sync_ctx(struct pfm_context *ctx);
 void __pfm_switch_next_intr(struct pfm_context *ctx);
+void pfm_unblock(struct pfm_context *ctx);
 
 /* pfm_attach.c */
 void __pfm_interval_open(struct pfm_context *ctx);

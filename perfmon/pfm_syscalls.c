@@ -324,25 +324,14 @@ static int pfm_create_checks(const struct pfarg_ctx *req)
 }
 
 /*
- * No sampling format is registered with this core: any name is unknown.
- * The name is still read, so an unreadable one is EFAULT.
+ * pfm_create_context() in the ABI's order: ENOSYS, the request (EFAULT),
+ * flags and privileges, the sampling format and its argument, then the
+ * allocations. A failure leaves nothing behind.
  */
-static int pfm_smpl_check(const char __user *uname)
-{
-	char name[32];
-	long len;
-
-	if (!uname)
-		return 0;
-	len = strncpy_from_user(name, uname, sizeof(name));
-	if (len < 0)
-		return -EFAULT;
-	return -EINVAL;
-}
-
 SYSCALL_DEFINE4(pfm_create_context, struct pfarg_ctx __user *, ureq,
 		char __user *, smpl_name, void __user *, smpl_arg, size_t, smpl_size)
 {
+	struct pfm_smpl smpl = { };
 	struct pfm_context *ctx;
 	struct pfarg_ctx req;
 	struct pfm_pmu *pmu;
@@ -350,25 +339,44 @@ SYSCALL_DEFINE4(pfm_create_context, struct pfarg_ctx __user *, ureq,
 
 	if (!READ_ONCE(pfm_ready))
 		return -ENOSYS;
-	if (copy_from_user(&req, ureq, sizeof(req)))
-		return -EFAULT;
-	ret = pfm_create_checks(&req);
-	if (ret)
-		return ret;
-	ret = pfm_smpl_check(smpl_name);
-	if (ret)
-		return ret;
 	pmu = pfm_pmu_get();
 	if (!pmu)
 		return -ENOSYS;
+	ret = -EFAULT;
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		goto out_put_pmu;
+	ret = pfm_create_checks(&req);
+	if (ret)
+		goto out_put_pmu;
+	if (smpl_name) {
+		ret = pfm_smpl_prepare(&smpl, pmu, req.ctx_flags, smpl_name, smpl_arg,
+				       smpl_size);
+		if (ret)
+			goto out_put_pmu;
+	}
+	ret = -ENOMEM;
 	ctx = pfm_ctx_alloc(pmu, req.ctx_flags);
-	if (!ctx) {
-		pfm_pmu_put(pmu);
-		return -ENOMEM;
+	if (!ctx)
+		goto out_free_smpl;
+	/* the context owns the PMU pin and the format from here */
+	ctx->smpl = smpl;
+	if (ctx->smpl.fmt) {
+		ret = pfm_smpl_alloc(&ctx->smpl, pmu, req.ctx_flags);
+		if (ret)
+			goto out_put_ctx;
 	}
 	ret = pfm_ctx_install_fd(ctx);
 	if (ret < 0)
-		pfm_ctx_put(ctx);
+		goto out_put_ctx;
+	return ret;
+
+out_put_ctx:
+	pfm_ctx_put(ctx);
+	return ret;
+out_free_smpl:
+	pfm_smpl_free(&smpl);
+out_put_pmu:
+	pfm_pmu_put(pmu);
 	return ret;
 }
 

@@ -90,6 +90,8 @@ struct pfm_regmap_desc {
  * @intr_start: install @set, which just became active, and count.
  * @intr_reset: the live PMD @cnum of the active set was reset to @val
  *	(already stored in @set).
+ * @intr_read: the live 64-bit value of counter PMD @cnum of the active
+ *	set, for a sampling format.
  */
 struct pfm_pmu_ops {
 	int	(*pmc_check)(unsigned int cnum, u64 *val);
@@ -110,6 +112,8 @@ struct pfm_pmu_ops {
 	void	(*intr_start)(struct pfm_context *ctx, struct pfm_event_set *set);
 	void	(*intr_reset)(struct pfm_context *ctx, struct pfm_event_set *set,
 			      unsigned int cnum, u64 val);
+	u64	(*intr_read)(struct pfm_context *ctx, struct pfm_event_set *set,
+			     unsigned int cnum);
 };
 
 /**

@@ -353,6 +353,15 @@ static void pfm_armv8_intr_reset(struct pfm_context *ctx, struct pfm_event_set *
 	}
 }
 
+/* Overflow path: a live value for a sampling format. */
+static u64 pfm_armv8_intr_read(struct pfm_context *ctx, struct pfm_event_set *set,
+			       unsigned int cnum)
+{
+	if (!pfm_bv_test(set->used_pmcs, cnum))
+		return set->pmds[cnum].value;
+	return pfm_armv8_value(set, cnum);
+}
+
 /* Overflow path: a set switch installs the new set. */
 static void pfm_armv8_intr_start(struct pfm_context *ctx, struct pfm_event_set *set)
 {
@@ -418,6 +427,7 @@ static const struct pfm_pmu_ops pfm_armv8_ops = {
 	.intr_stop		= pfm_armv8_stop,
 	.intr_start		= pfm_armv8_intr_start,
 	.intr_reset		= pfm_armv8_intr_reset,
+	.intr_read		= pfm_armv8_intr_read,
 };
 
 static struct pfm_pmu pfm_armv8_pmu = {

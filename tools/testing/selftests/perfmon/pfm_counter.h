@@ -114,7 +114,7 @@ static const struct counter *active_counter(void)
 }
 
 /* A new context with @flags for a test pinned to CPU 0, or -1. */
-static int counter_context(uint32_t flags)
+static inline int counter_context(uint32_t flags)
 {
 	struct pfarg_ctx ctx = { .ctx_flags = flags };
 
