@@ -9,6 +9,7 @@
  * on the context (ctx->refs) while set.
  */
 #include <linux/capability.h>
+#include <linux/cpumask.h>
 #include <linux/jump_label.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
@@ -306,6 +307,15 @@ int __pfm_load(struct pfm_context *ctx, struct pfarg_load *req)
 		}
 		pfm_ctxsw_key_get();
 	}
+	if (sys) {
+		pfm_cpu_bind(ctx);
+		/* its CPU is going offline: the hotplug callback may have run */
+		ret = -EBUSY;
+		if (!cpu_active(cpu)) {
+			pfm_cpu_unbind(ctx);
+			goto out_unload;
+		}
+	}
 	pfm_load_commit(ctx, first);
 	PFM_DBG("loaded on %s %d, set %u", sys ? "CPU" : "thread",
 		sys ? cpu : task_pid_nr(task), first->id);
@@ -404,6 +414,8 @@ int __pfm_unload(struct pfm_context *ctx)
 	__pfm_stop_monitoring(ctx, false);
 	pfm_pmu_unload_sets(ctx, NULL);
 	pfm_resume_forget(ctx);
+	if (sys)
+		pfm_cpu_unbind(ctx);
 	pfm_session_release(sys, ctx->cpu);
 	raw_spin_lock_irqsave(&ctx->lock, flags);
 	ctx->state = PFM_CTX_UNLOADED;
@@ -513,11 +525,11 @@ static void pfm_cleanup_work(struct callback_head *head)
  * pfm_release_ctx - the last descriptor of a context is being closed
  * @ctx: the context
  *
- * An unloaded context, or one attached to the caller's own thread or to
- * a CPU, is unloaded now. One attached to another thread becomes a
- * zombie: monitoring stops at once and the thread destroys the context
- * on its next return to user mode (or at exit), so that its PMU state is
- * only touched by itself.
+ * A context attached to the caller's own thread is unloaded now, one
+ * attached to a CPU is unloaded on that CPU. One attached to another
+ * thread becomes a zombie: monitoring stops at once and the thread
+ * destroys the context on its next return to user mode (or at exit), so
+ * that its PMU state is only touched by itself.
  *
  * Context: process context; the file's reference is still held.
  */
@@ -525,10 +537,16 @@ void pfm_release_ctx(struct pfm_context *ctx)
 {
 	unsigned long flags;
 
+	/* no descriptor is left: nothing can load the context meanwhile */
+	if (pfm_ctx_is_sys(ctx)) {
+		if (pfm_ctx_is_loaded(ctx))
+			pfm_cpu_unload(ctx);
+		return;
+	}
 	mutex_lock(&ctx->mutex);
 	if (!pfm_ctx_is_loaded(ctx))
 		goto out_unlock;
-	if (pfm_ctx_is_sys(ctx) || ctx->task == current) {
+	if (ctx->task == current) {
 		__pfm_unload(ctx);
 		goto out_unlock;
 	}

@@ -57,6 +57,7 @@ struct pfm_context *pfm_ctx_alloc(struct pfm_pmu *pmu, u32 flags)
 	ctx->pmu = pmu;
 	pfm_intr_init_ctx(ctx);
 	pfm_timer_init_ctx(ctx);
+	pfm_cpu_init_ctx(ctx);
 	return ctx;
 }
 

@@ -19,6 +19,11 @@ static int __init pfm_init(void)
 		pr_err("perfmon: cannot create /sys/kernel/perfmon (%d), perfmon disabled\n", ret);
 		return ret;
 	}
+	ret = pfm_cpu_init();
+	if (ret) {
+		pr_err("perfmon: cannot register for CPU hotplug (%d), perfmon disabled\n", ret);
+		return ret;
+	}
 	pfm_stats_init();
 	pfm_ready = true;
 	pr_info("perfmon: interface version %u.%u\n",

@@ -316,22 +316,24 @@ static void pfm_switch_sys_work(struct work_struct *work)
 }
 
 /*
- * Queue the deferred switch: on the monitored thread, which runs it on
- * its return to user mode, or on the bound CPU. A reference is held
- * while it is queued.
+ * Queue the deferred switch on the monitored thread, which runs it on its
+ * return to user mode; a system-wide context's goes to a work item on its
+ * CPU, which the caller queues once it has dropped ctx->lock (the
+ * scheduler takes ctx->lock under its runqueue lock). A reference is held
+ * while it is queued. Return: queue the work item.
  */
-static void __pfm_switch_queue(struct pfm_context *ctx)
+static bool __pfm_switch_queue(struct pfm_context *ctx)
 {
 	lockdep_assert_held(&ctx->lock);
 	if (pfm_ctx_is_sys(ctx)) {
 		refcount_inc(&ctx->refs);
 		ctx->switch_queued = true;
-		queue_work_on(ctx->cpu, system_highpri_wq, &ctx->sys_switch_work);
-		return;
+		return true;
 	}
 	/* an exiting thread switches no more */
 	ctx->switch_queued = pfm_ctx_task_work(ctx, ctx->task, &ctx->switch_work,
 					       pfm_switch_task_work);
+	return false;
 }
 
 /* Is a thread blocked by PFM_FL_NOTIFY_BLOCK free to go? */
@@ -385,17 +387,19 @@ static void __pfm_block_queue(struct pfm_context *ctx)
 static void pfm_ovfl_work(struct irq_work *work)
 {
 	struct pfm_context *ctx = container_of(work, struct pfm_context, ovfl_work);
+	bool wake, sys_switch = false;
 	unsigned long flags;
-	bool wake;
 
 	raw_spin_lock_irqsave(&ctx->lock, flags);
 	wake = ctx->wake_pending;
 	ctx->wake_pending = false;
 	if (ctx->switch_deferred && !ctx->switch_queued && ctx->state == PFM_CTX_LOADED)
-		__pfm_switch_queue(ctx);
+		sys_switch = __pfm_switch_queue(ctx);
 	if (ctx->block_pending)
 		__pfm_block_queue(ctx);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	if (sys_switch)
+		queue_work_on(ctx->cpu, system_highpri_wq, &ctx->sys_switch_work);
 	if (wake) {
 		wake_up_interruptible(&ctx->msgq_wait);
 		kill_fasync(&ctx->async_queue, SIGIO, POLL_IN);

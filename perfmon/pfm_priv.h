@@ -364,6 +364,13 @@ int pfm_smpl_alloc(struct pfm_smpl *s, struct pfm_pmu *pmu, u32 ctx_flags);
 void pfm_smpl_free(struct pfm_smpl *s);
 int pfm_smpl_mmap(struct pfm_context *ctx, struct vm_area_struct *vma);
 
+/* pfm_cpu.c */
+void pfm_cpu_init_ctx(struct pfm_context *ctx);
+void pfm_cpu_bind(struct pfm_context *ctx);
+void pfm_cpu_unbind(struct pfm_context *ctx);
+void pfm_cpu_unload(struct pfm_context *ctx);
+int pfm_cpu_init(void);
+
 /* pfm_view.c */
 int pfm_view_alloc(struct pfm_event_set *set);
 void pfm_view_free(struct pfm_event_set *set);

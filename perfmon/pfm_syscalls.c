@@ -130,6 +130,7 @@ static const struct pfm_cmd pfm_cmd_unload = {
  * @count: vector entries
  * @size: vector bytes
  * @copied: the vector must be copied back at the end
+ * @pinned: a system-wide call, kept on its CPU (migrate_disable())
  * @fd: the descriptor number, for debug messages
  */
 struct pfm_call {
@@ -139,6 +140,7 @@ struct pfm_call {
 	int			count;
 	size_t			size;
 	bool			copied;
+	bool			pinned;
 	int			fd;
 };
 
@@ -240,6 +242,13 @@ static int pfm_call_begin(struct pfm_call *c, const struct pfm_cmd *cmd, int fd,
 		if (copy_from_user(c->vec, ubuf, c->size))
 			goto out_free;
 	}
+	/*
+	 * A system-wide call stays on the CPU it was checked on: the PMU
+	 * of a CPU is only programmed there.
+	 */
+	c->pinned = pfm_ctx_is_sys(c->ctx);
+	if (c->pinned)
+		migrate_disable();
 	mutex_lock(&c->ctx->mutex);
 	ret = pfm_check_state(c->ctx, cmd);
 	if (ret)
@@ -249,6 +258,8 @@ static int pfm_call_begin(struct pfm_call *c, const struct pfm_cmd *cmd, int fd,
 
 out_unlock:
 	mutex_unlock(&c->ctx->mutex);
+	if (c->pinned)
+		migrate_enable();
 	PFM_DBG("fd %d: state %d refused: %d", fd, c->ctx->state, ret);
 out_free:
 	if (c->vec != fast)
@@ -262,6 +273,8 @@ out_fdput:
 static int pfm_call_end(struct pfm_call *c, void __user *ubuf, void *fast, int ret)
 {
 	mutex_unlock(&c->ctx->mutex);
+	if (c->pinned)
+		migrate_enable();
 	if (c->copied && copy_to_user(ubuf, c->vec, c->size))
 		ret = -EFAULT;
 	if (ret)

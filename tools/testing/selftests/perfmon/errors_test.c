@@ -430,17 +430,6 @@ static int nobody_create(void)
 	return errno == EPERM ? 1 : 11;
 }
 
-static void write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, val, strlen(val)) < 0)
-			perror(path);
-		close(fd);
-	}
-}
-
 /* Kernel-level counting follows perf_event_paranoid: 2 refuses, 1 allows. */
 TEST_F(err, kernel_counting_policy)
 {
@@ -457,11 +446,11 @@ TEST_F(err, kernel_counting_policy)
 	ASSERT_LT(0, n);
 	old[n] = 0;
 	close(fd);
-	write_file("/proc/sys/kernel/perf_event_paranoid", "2\n");
+	pfm_write_file("/proc/sys/kernel/perf_event_paranoid", "2\n");
 	EXPECT_EQ(1, as_nobody(nobody_kernel_counting));
-	write_file("/proc/sys/kernel/perf_event_paranoid", "1\n");
+	pfm_write_file("/proc/sys/kernel/perf_event_paranoid", "1\n");
 	EXPECT_EQ(0, as_nobody(nobody_kernel_counting));
-	write_file("/proc/sys/kernel/perf_event_paranoid", old);
+	pfm_write_file("/proc/sys/kernel/perf_event_paranoid", old);
 	/* root (CAP_PERFMON) may at any level */
 	EXPECT_EQ(0, nobody_kernel_counting());
 }

@@ -175,6 +175,19 @@ static inline int pfm_pmu_is_perf(void)
 	       !strcmp(buf, "perf_events\n");
 }
 
+/* Write @val to the file @path: 0 or -errno. */
+static inline int pfm_write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 /* Run the calling thread on @cpu only. */
 static inline int pfm_pin_cpu(int cpu)
 {

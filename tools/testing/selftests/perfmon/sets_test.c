@@ -91,20 +91,21 @@ static int load_self(int fd, uint16_t set)
 }
 
 /*
- * The workload of the multiplexing test and its exact event count: user
- * instructions of pfm_loop(), or page faults of 256-page rounds.
+ * A steady workload of @scale hundredths of the multiplexing test's and
+ * its exact event count: user instructions of pfm_loop(), or page faults
+ * of 256-page rounds.
  */
-static uint64_t steady_work(const struct counter *c)
+static uint64_t steady_work(const struct counter *c, int scale)
 {
-	int i;
+	int i, rounds = 120 * scale / 100;
 
 	if (c->pmd == CCNT) {
-		pfm_loop(100000000);
-		return 200000000;
+		pfm_loop(1000000ULL * scale);
+		return 2000000ULL * scale;
 	}
-	for (i = 0; i < 120; i++)
+	for (i = 0; i < rounds; i++)
 		c->burn(256);
-	return 120 * 256;
+	return rounds * 256;
 }
 
 /*
@@ -129,7 +130,7 @@ TEST_F(sets, multiplex_accuracy)
 	}
 	ASSERT_EQ(0, load_self(self->fd, 0));
 	ASSERT_EQ(0, pfm_start(self->fd, NULL));
-	n = steady_work(self->c);
+	n = steady_work(self->c, 100);
 	ASSERT_EQ(0, pfm_stop(self->fd));
 	d = 0;
 	for (i = 0; i < 2; i++) {
@@ -429,7 +430,9 @@ TEST_F(sets, views_under_switching)
 	struct hammer h = { .stop = 0 };
 	struct pfarg_setinfo info;
 	struct pfm_set_view v;
+	pthread_attr_t attr;
 	pthread_t reader;
+	cpu_set_t cpus;
 	void *maps[2];
 	int i;
 
@@ -447,9 +450,16 @@ TEST_F(sets, views_under_switching)
 	pfm_view_read(h.views[0], &v);
 	EXPECT_EQ(PFM_SETVFL_ACTIVE, v.set_status);
 	EXPECT_EQ(1, v.set_runs);
-	ASSERT_EQ(0, pthread_create(&reader, NULL, hammer_views, &h));
+	/* the reader gets a CPU of its own when there is one */
+	ASSERT_EQ(0, pthread_attr_init(&attr));
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+		CPU_ZERO(&cpus);
+		CPU_SET(1, &cpus);
+		ASSERT_EQ(0, pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus));
+	}
+	ASSERT_EQ(0, pthread_create(&reader, &attr, hammer_views, &h));
 	ASSERT_EQ(0, pfm_start(self->fd, NULL));
-	steady_work(self->c);
+	steady_work(self->c, 40);
 	ASSERT_EQ(0, pfm_stop(self->fd));
 	__atomic_store_n(&h.stop, 1, __ATOMIC_RELAXED);
 	ASSERT_EQ(0, pthread_join(reader, NULL));
