@@ -15,10 +15,11 @@
 
 SHELL := /bin/bash
 ARCHES := $(if $(ARCH),$(ARCH),x86_64 arm64)
+DURATION ?= 30m
 export ARCHES
 S := scripts
 
-.PHONY: all run test test-quick deps tree series check-series test-selfcheck kernel clean distclean
+.PHONY: all run test test-quick fuzz deps tree series check-series test-selfcheck kernel clean distclean
 
 all: run
 
@@ -36,6 +37,10 @@ test:
 
 test-quick:
 	@QUICK=1 bash $(S)/test.sh
+
+# make fuzz DURATION=30m: a pfm_fuzz campaign on the debug kernels
+fuzz:
+	@FUZZ=$(DURATION) bash $(S)/test.sh
 
 series: tree
 	@python3 $(S)/series.py generate build/linux-pristine patches

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # test.sh: everything 'make test' does. ARCHES (default: x86_64) selects
 # the architectures; QUICK=1 builds and boots only the release kernels
-# (the edit-build-test loop of 'make test-quick'). Every step is
-# recorded, a failed step does not stop the independent ones, and the
-# summary ends with "N passed, N failed".
+# (the edit-build-test loop of 'make test-quick'); FUZZ=DURATION (90s,
+# 30m, 1h) runs only a pfm_fuzz campaign of that length on each debug
+# kernel ('make fuzz'). Every step is recorded, a failed step does not
+# stop the independent ones, and the summary ends with "N passed, N
+# failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,18 +35,21 @@ step() {
 
 # boot NAME LIMIT [PMU]: boot kernel NAME with the test guest and judge
 # it; PMU selects the PMU description (perfmon.pmu=) and names the run.
+# BOOT_APPEND adds to the kernel command line, BOOT_LIST replaces the
+# list of programs the run must report.
 boot() {
 	local name=$1 limit=$2 pmu=${3:-} arch qs t0 run
 	arch=$(arch_of "$name")
-	run=$name${pmu:+-$pmu}
+	run=$name${pmu:+-$pmu}${BOOT_APPEND:+-fuzz}
 	t0=$(date +%s)
 	log "$run: booting the tests (limit $limit s)"
-	PFM_APPEND=${pmu:+perfmon.pmu=$pmu} \
+	PFM_APPEND="${pmu:+perfmon.pmu=$pmu} ${BOOT_APPEND:-}" \
 		bash "$REPO/scripts/run-vm.sh" "$name" "$BUILD/userland/$arch/tests.cpio" test \
 		"$BUILD/logs/$run.log" "$limit"
 	qs=$?
 	python3 "$REPO/scripts/parse-log.py" "$BUILD/logs/$run.log" --group "$run" \
-		--tests "$BUILD/userland/$arch/tests.list" --kunit "$REPO/test-vm/kunit-suites" \
+		--tests "${BOOT_LIST:-$BUILD/userland/$arch/tests.list}" \
+		--kunit "$REPO/test-vm/kunit-suites" \
 		--qemu-status "$qs" --results "$RESULTS/summary.tsv"
 	log "$run: tests ran in $(($(date +%s) - t0)) s (console: build/logs/$run.log)"
 }
@@ -62,6 +67,33 @@ step deps bash "$REPO/scripts/deps.sh" || { python3 "$REPO/scripts/summary.py" "
 step tree bash "$REPO/scripts/tree.sh" || { python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"; exit 1; }
 log "kernel $(kernel_version), Debian $KSRC_PKG $(pkg_version $KSRC_PKG)," \
 	"$(qemu-system-x86_64 --version | head -1), architectures: $ARCHES"
+
+# seconds DURATION: 90s, 30m, 1h or a number of seconds
+seconds() {
+	case $1 in
+	*h) echo $((${1%h} * 3600)) ;;
+	*m) echo $((${1%m} * 60)) ;;
+	*s) echo "${1%s}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# A fuzz campaign: two passes (root, uid 65534) of half the duration each,
+# on every debug kernel and PMU description.
+if [ -n "${FUZZ:-}" ]; then
+	secs=$(seconds "$FUZZ")
+	echo "pfm_fuzz 0" > "$BUILD/fuzz.list"
+	for arch in $ARCHES; do
+		step "build/$arch-debug" bash "$REPO/scripts/build-kernel.sh" "$arch-debug" &&
+			step "build/$arch-userland" bash "$REPO/scripts/build-userland.sh" "$arch" tests &&
+			BOOT_APPEND="pfm.only=pfm_fuzz pfm.fuzz_seconds=$((secs / 2))" \
+			BOOT_LIST="$BUILD/fuzz.list" boot_all "$arch-debug" $((secs + 900))
+	done
+	log "make fuzz took $(($(date +%s) - start)) s"
+	python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"
+	exit $?
+fi
+
 [ "$QUICK" = 1 ] || step series/check bash "$REPO/scripts/check-series.sh"
 
 for arch in $ARCHES; do

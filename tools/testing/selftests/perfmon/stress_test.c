@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stress: many monitored threads forking and exiting, descriptors closed
+ * while attached, set switching at the shortest timeout on every CPU,
+ * CPUs going offline under load, and thousands of contexts up to the
+ * descriptor limit. Each case checks the session and memory counters
+ * come back to their starting values; the debug kernels' checkers judge
+ * the rest.
+ */
+#include <pthread.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "../kselftest_harness.h"
+#include "perfmon_util.h"
+#include "pfm_counter.h"
+
+static int self_context(const struct counter *c)
+{
+	struct pfarg_load load = { .load_pid = gettid() };
+	int fd = counter_context(0);
+
+	if (fd < 0 || c->program(fd, 0) || pfm_load_context(fd, &load) || pfm_start(fd, NULL))
+		return -1;
+	return fd;
+}
+
+/* 100 processes each monitor themselves and exit with the context loaded. */
+TEST(fork_exit_storm)
+{
+	const struct counter *c = active_counter();
+	int i, status, failed = 0;
+	pid_t pid;
+
+	if (!c)
+		SKIP(return, "no PMU description with counters is active");
+	for (i = 0; i < 100; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			if (self_context(c) < 0)
+				_exit(1);
+			c->burn(c->period / 8);
+			if (fork() == 0)	/* a child of a monitored thread */
+				_exit(0);
+			wait(NULL);
+			_exit(0);
+		}
+	}
+	while ((pid = wait(&status)) > 0)
+		failed += !WIFEXITED(status) || WEXITSTATUS(status);
+	EXPECT_EQ(0, failed);
+	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
+}
+
+/* Contexts attached to running children are closed: they turn zombie. */
+TEST(close_while_attached)
+{
+	const struct counter *c = active_counter();
+	struct pfarg_load load = { 0 };
+	int i, fd, status;
+	pid_t pid;
+
+	if (!c)
+		SKIP(return, "no PMU description with counters is active");
+	for (i = 0; i < 50; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			if (ptrace(PTRACE_TRACEME, 0, 0, 0) || raise(SIGSTOP))
+				_exit(1);
+			c->burn(c->period);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+		fd = counter_context(i % 2 ? PFM_FL_NOTIFY_BLOCK : 0);
+		ASSERT_LE(0, fd);
+		load.load_pid = pid;
+		ASSERT_EQ(0, c->program(fd, 0));
+		ASSERT_EQ(0, pfm_load_context(fd, &load));
+		ASSERT_EQ(0, pfm_start(fd, NULL));
+		ASSERT_EQ(0, ptrace(PTRACE_DETACH, pid, 0, 0));
+		close(fd);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
+}
+
+/* A thread on @cpu switching two sets every tick while it works. */
+static void *switcher(void *arg)
+{
+	const struct counter *c = active_counter();
+	struct pfarg_setdesc sd[2] = {
+		{ .set_id = 0, .set_flags = PFM_SETFL_TIME_SWITCH, .set_timeout = 1 },
+		{ .set_id = 1, .set_flags = PFM_SETFL_TIME_SWITCH, .set_timeout = 1 },
+	};
+	struct pfarg_setinfo si[2] = { { .set_id = 0 }, { .set_id = 1 } };
+	struct pfarg_load load = { .load_pid = gettid() };
+	long cpu = (long)arg, ok = 0;
+	struct timespec t0, t;
+	int fd;
+
+	if (pfm_pin_cpu(cpu))
+		return (void *)0;
+	fd = pfm_create_context(&(struct pfarg_ctx){ 0 }, NULL, NULL, 0);
+	if (fd < 0 || pfm_create_evtsets(fd, sd, 2) || c->program(fd, 0) ||
+	    c->program(fd, 1) || pfm_load_context(fd, &load) || pfm_start(fd, NULL))
+		goto out;
+	/* 50 ms of work at least: a dozen ticks */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		c->burn(c->period);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000000LL + t.tv_nsec - t0.tv_nsec < 50000000);
+	if (pfm_stop(fd) || pfm_getinfo_evtsets(fd, si, 2))
+		goto out;
+	ok = si[0].set_runs > 1 && si[1].set_runs > 1;
+out:
+	if (fd >= 0)
+		close(fd);
+	return (void *)ok;
+}
+
+/* Every CPU switches sets at the shortest timeout at once. */
+TEST(set_switching_everywhere)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN), i;
+	pthread_t threads[8];
+	void *ok;
+
+	if (!active_counter())
+		SKIP(return, "no PMU description with counters is active");
+	if (n > 8)
+		n = 8;
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(0, pthread_create(&threads[i], NULL, switcher, (void *)i));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, pthread_join(threads[i], &ok));
+		EXPECT_EQ(1, (long)ok) TH_LOG("thread on CPU %ld", i);
+	}
+	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
+}
+
+/* CPU 1 goes offline and comes back while a monitored thread works on it. */
+TEST(cpu_offline_under_load)
+{
+	const char *online = "/sys/devices/system/cpu/cpu1/online";
+	const struct counter *c = active_counter();
+	int i, status;
+	pid_t pid;
+
+	if (!c)
+		SKIP(return, "no PMU description with counters is active");
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || access(online, W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (pfm_pin_cpu(1) || self_context(c) < 0)
+			_exit(1);
+		for (;;)
+			c->burn(c->period);
+	}
+	usleep(100000);
+	for (i = 0; i < 10; i++) {
+		EXPECT_EQ(0, pfm_write_file(online, "0\n"));
+		usleep(20000);
+		EXPECT_EQ(0, pfm_write_file(online, "1\n"));
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
+}
+
+FIXTURE(limits) {
+	int unused;
+};
+
+FIXTURE_SETUP(limits)
+{
+	if (!active_counter())
+		SKIP(return, "no PMU description with counters is active");
+}
+
+FIXTURE_TEARDOWN(limits)
+{
+}
+
+/*
+ * Contexts up to the descriptor limit: ENFILE there, and all close. Ten
+ * thousand creations take a while on a debug kernel.
+ */
+TEST_F_TIMEOUT(limits, descriptor_limit, 240)
+{
+	struct rlimit rl = { 10240, 10240 };
+	static int fds[10240];
+	struct pfarg_ctx ctx = { 0 };
+	int n, i, err = 0;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	for (n = 0; n < 10240; n++) {
+		fds[n] = pfm_create_context(&ctx, NULL, NULL, 0);
+		if (fds[n] < 0) {
+			err = errno;
+			break;
+		}
+	}
+	TH_LOG("%d contexts open", n);
+	EXPECT_LT(10000, n);
+	EXPECT_EQ(ENFILE, err);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	/* and the next one works */
+	n = pfm_create_context(&ctx, NULL, NULL, 0);
+	EXPECT_LE(0, n);
+	close(n);
+}
+
+TEST_HARNESS_MAIN
