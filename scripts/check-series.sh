@@ -31,7 +31,7 @@ if ! (cd "$tmp/tree" && QUILT_PATCHES="$REPO/patches" QUILT_PC=.pc quilt push -a
 	cat "$tmp/quilt.log"
 	echo "quilt push -a failed"
 	status=1
-elif grep -nE 'offset|fuzz' "$tmp/quilt.log"; then
+elif grep -nE 'succeeded at [0-9]+ (with fuzz|\(offset)' "$tmp/quilt.log"; then
 	echo "quilt push -a applied a patch with fuzz or offset"
 	status=1
 fi

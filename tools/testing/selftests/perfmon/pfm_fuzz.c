@@ -38,6 +38,7 @@
 #include "perfmon_util.h"
 #include "pfm_workload.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NFDS		8
 #define NMAPS		8
 #define BUF_BYTES	(64 * 1024)
@@ -72,7 +73,7 @@ static uint64_t value(void)
 	};
 
 	if (below(3))
-		return special[below(sizeof(special) / sizeof(special[0]))];
+		return special[below(ARRAY_SIZE(special))];
 	return next();
 }
 
@@ -111,11 +112,13 @@ static void *any_ptr(size_t bytes)
 
 static int any_count(void)
 {
-	static const int special[] = { 0, 1, 2, 4, 5, 8, 9, 23, 24, 85, 86, -1, 1 << 30, 0x7fffffff };
+	static const int special[] = {
+		0, 1, 2, 4, 5, 8, 9, 23, 24, 85, 86, -1, 1 << 30, 0x7fffffff,
+	};
 
 	if (below(4))
 		return 1 + below(6);
-	return special[below(sizeof(special) / sizeof(special[0]))];
+	return special[below(ARRAY_SIZE(special))];
 }
 
 /* Fill the argument memory with register entries worth trying. */
@@ -426,7 +429,7 @@ static int step(uint64_t seed, uint64_t n)
 
 	rng = (seed ^ (n * 0x9e3779b97f4a7c15ULL)) | 1;
 	next();
-	for (i = 0; i < (int)(sizeof(ops) / sizeof(ops[0])); i++)
+	for (i = 0; i < (int)ARRAY_SIZE(ops); i++)
 		total += ops[i].weight;
 	pick = below(total);
 	for (i = 0; pick >= ops[i].weight; i++)
@@ -527,7 +530,7 @@ static int pass(uint64_t seed, uint64_t calls, long seconds, const char *trace, 
 		}
 	}
 	cleanup();
-	printf("# pass as uid %d: %llu steps\n", getuid(), (unsigned long long)n);
+	printf("# as uid %d: %llu steps\n", getuid(), (unsigned long long)n);
 	fflush(stdout);
 	_exit(0);
 }
@@ -597,7 +600,8 @@ int main(int argc, char **argv)
 			replay_path = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: pfm_fuzz [--seed N] [--calls N] [--seconds N] [--trace FILE] [--replay FILE]\n");
+			fprintf(stderr, "usage: pfm_fuzz [--seed N] [--calls N] [--seconds N]\n"
+				"                [--trace FILE] [--replay FILE]\n");
 			return 2;
 		}
 	}
@@ -609,8 +613,9 @@ int main(int argc, char **argv)
 	if (replay_path)
 		return replay(replay_path, seed);
 	save_controls();
-	printf("TAP version 13\n1..2\n# seed %llu (replay: --seed N --calls N), at most %llu steps or %ld s per pass\n",
-	       (unsigned long long)seed, (unsigned long long)calls, seconds);
+	printf("TAP version 13\n1..2\n# seed %llu (replay: --seed N --calls N)\n",
+	       (unsigned long long)seed);
+	printf("# at most %llu steps or %ld s per pass\n", (unsigned long long)calls, seconds);
 	fflush(stdout);
 	for (i = 0; i < 2; i++) {
 		if (trace)
