@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Stress: many monitored threads forking and exiting, descriptors closed
- * while attached, set switching at the shortest timeout on every CPU,
- * CPUs going offline under load, and thousands of contexts up to the
- * descriptor limit. Each case checks the session and memory counters
- * come back to their starting values; the debug kernels' checkers judge
- * the rest.
+ * while attached and while their thread is blocked in a notification,
+ * several controllers attaching and detaching at once, set switching at
+ * the shortest timeout on every CPU, CPUs going offline under load, and
+ * thousands of contexts up to the descriptor limit. Each case checks the
+ * session and memory counters come back to their starting values; the
+ * debug kernels' checkers judge the rest.
  */
 #include <pthread.h>
 #include <sys/ptrace.h>
@@ -86,6 +87,249 @@ TEST(close_while_attached)
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	}
+	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
+}
+
+/*
+ * Blocked at each notification: the descriptor closes, at once or after
+ * the first message, and the thread goes on to exit by itself.
+ */
+TEST(close_while_blocked)
+{
+	const struct counter *c = active_counter();
+	struct pfarg_load load = { 0 };
+	union pfarg_msg msg;
+	int i, fd, status;
+	pid_t pid;
+
+	if (!c)
+		SKIP(return, "no PMU description with overflow interrupts is active");
+	ASSERT_EQ(0, pfm_pin_cpu(0));
+	for (i = 0; i < 40; i++) {
+		struct pfarg_pmd pmd = {
+			.reg_num = c->pmd, .reg_flags = PFM_REGFL_OVFL_NOTIFY,
+			.reg_value = -c->period, .reg_short_reset = -c->period,
+			.reg_long_reset = -c->period,
+		};
+
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			if (ptrace(PTRACE_TRACEME, 0, 0, 0) || raise(SIGSTOP))
+				_exit(1);
+			c->burn(4 * c->period);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+		fd = counter_context(PFM_FL_NOTIFY_BLOCK);
+		ASSERT_LE(0, fd);
+		load.load_pid = pid;
+		ASSERT_EQ(0, c->program(fd, 0));
+		ASSERT_EQ(0, pfm_write_pmds(fd, &pmd, 1));
+		ASSERT_EQ(0, pfm_load_context(fd, &load));
+		ASSERT_EQ(0, pfm_start(fd, NULL));
+		ASSERT_EQ(0, ptrace(PTRACE_DETACH, pid, 0, 0));
+		/* one round in two closes while the thread waits for a restart */
+		if (i % 2)
+			ASSERT_EQ(sizeof(msg), read(fd, &msg, sizeof(msg)));
+		close(fd);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
+}
+
+#define CONTROLLERS	4
+
+/* The descriptors the controllers hold now, for the prober to hit. */
+static int controller_fd[CONTROLLERS];
+static int probing;
+
+/*
+ * Errors a call on somebody else's context may return while it is being
+ * loaded, unloaded and closed under it: gone (EBADF), not stopped by
+ * this thread (ESRCH), in a state that does not allow it (EBUSY), or
+ * unloaded again (EINVAL for a non-self call needing L).
+ */
+static int probe_errno_ok(int err)
+{
+	return err == EBADF || err == ESRCH || err == EBUSY || err == EINVAL;
+}
+
+static void *prober(void *arg)
+{
+	int i = 0, fd, pmd_num = active_counter()->pmd;
+	long bad = 0;
+
+	while (__atomic_load_n(&probing, __ATOMIC_ACQUIRE)) {
+		struct pfarg_pmd pmd = { .reg_num = pmd_num };
+		struct pfarg_setinfo si = { 0 };
+
+		fd = __atomic_load_n(&controller_fd[i++ % CONTROLLERS], __ATOMIC_RELAXED);
+		if (fd < 0)
+			continue;
+		if (pfm_read_pmds(fd, &pmd, 1) && !probe_errno_ok(errno))
+			bad++;
+		if (pfm_getinfo_evtsets(fd, &si, 1) && !probe_errno_ok(errno))
+			bad++;
+	}
+	return (void *)bad;
+}
+
+/* Stop a running traced child: 0 once it is in its ptrace stop. */
+static int stop_again(pid_t pid)
+{
+	int status;
+
+	if (kill(pid, SIGSTOP) || waitpid(pid, &status, WUNTRACED) != pid)
+		return -1;
+	return WIFSTOPPED(status) ? 0 : -1;
+}
+
+/* Run a ptrace-stopped child for a millisecond and stop it again. */
+static int run_briefly(pid_t pid)
+{
+	if (ptrace(PTRACE_CONT, pid, 0, 0))
+		return -1;
+	usleep(1000);
+	return stop_again(pid);
+}
+
+/*
+ * Load on a ptrace-stopped child. A context closed while the child ran
+ * is a zombie until the child returns to user mode, and the last
+ * reference may have been the prober's: EEXIST until the child has run.
+ */
+static int load_stopped(int fd, pid_t pid, struct pfarg_load *load)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (!pfm_load_context(fd, load))
+			return 0;
+		if (errno != EEXIST || run_briefly(pid))
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * One round of controller @id on its ptrace-stopped child @pid, in one of
+ * four ways: run, stop and unload; close while the child runs; unload at
+ * once; detach while loaded (calls then need a stop: ESRCH) and attach
+ * again. Returns 0, or the number of the failing step.
+ */
+static int controller_round(long id, pid_t pid, int way)
+{
+	const struct counter *c = active_counter();
+	struct pfarg_load load = { .load_pid = pid };
+	int fd, step = 1;
+
+	fd = pfm_create_context(&(struct pfarg_ctx){ 0 }, NULL, NULL, 0);
+	if (fd < 0)
+		return step;
+	if (step++, c->program(fd, 0) || load_stopped(fd, pid, &load) || pfm_start(fd, NULL))
+		goto out;
+	__atomic_store_n(&controller_fd[id], fd, __ATOMIC_RELAXED);
+	switch (way) {
+	case 0:
+		if (step++, run_briefly(pid))
+			goto out;
+		if (step++, pfm_stop(fd) || pfm_unload_context(fd))
+			goto out;
+		break;
+	case 1:
+		if (step++, ptrace(PTRACE_CONT, pid, 0, 0))
+			goto out;
+		usleep(1000);
+		__atomic_store_n(&controller_fd[id], -1, __ATOMIC_RELAXED);
+		close(fd);
+		fd = -1;
+		if (step++, stop_again(pid))
+			goto out;
+		break;
+	case 2:
+		if (step++, pfm_unload_context(fd))
+			goto out;
+		break;
+	default:
+		if (step++, ptrace(PTRACE_DETACH, pid, 0, 0))
+			goto out;
+		usleep(1000);
+		if (step++, !pfm_unload_context(fd) || errno != ESRCH)
+			goto out;
+		if (step++, ptrace(PTRACE_ATTACH, pid, 0, 0))
+			goto out;
+		if (step++, waitpid(pid, NULL, WUNTRACED) != pid || pfm_unload_context(fd))
+			goto out;
+	}
+	step = 0;
+out:
+	__atomic_store_n(&controller_fd[id], -1, __ATOMIC_RELAXED);
+	if (fd >= 0)
+		close(fd);
+	return step;
+}
+
+/*
+ * A controller: its own traced child, 60 rounds of every way in turn.
+ * Returns 0, or round * 1000 + step * 100 + errno of the first failure.
+ */
+static void *controller(void *arg)
+{
+	const struct counter *c = active_counter();
+	long id = (long)arg, ret = 0;
+	int i, status, step;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return (void *)1L;
+	if (!pid) {
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) || raise(SIGSTOP))
+			_exit(1);
+		for (;;)
+			c->burn(c->period / 8);
+	}
+	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
+		ret = 1;
+	for (i = 0; !ret && i < 60; i++) {
+		step = controller_round(id, pid, i % 4);
+		if (step)
+			ret = i * 1000 + step * 100 + (errno % 100);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return (void *)ret;
+}
+
+/*
+ * Several controllers attach to and detach from their threads at once,
+ * while one more thread makes calls on whatever contexts they hold.
+ */
+TEST(concurrent_controllers)
+{
+	pthread_t threads[CONTROLLERS], probe;
+	void *ret;
+	long i;
+
+	if (!active_counter())
+		SKIP(return, "no PMU description with counters is active");
+	for (i = 0; i < CONTROLLERS; i++)
+		controller_fd[i] = -1;
+	probing = 1;
+	ASSERT_EQ(0, pthread_create(&probe, NULL, prober, NULL));
+	for (i = 0; i < CONTROLLERS; i++)
+		ASSERT_EQ(0, pthread_create(&threads[i], NULL, controller, (void *)i));
+	for (i = 0; i < CONTROLLERS; i++) {
+		ASSERT_EQ(0, pthread_join(threads[i], &ret));
+		EXPECT_EQ(0, (long)ret) TH_LOG("controller %ld: round %ld, step %ld, errno %ld",
+					      i, (long)ret / 1000, (long)ret / 100 % 10,
+					      (long)ret % 100);
+	}
+	__atomic_store_n(&probing, 0, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, pthread_join(probe, &ret));
+	EXPECT_EQ(0, (long)ret) TH_LOG("unexpected errors from calls on others' contexts");
 	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
 }
 
