@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # build-userland.sh ARCH KIND: build the guest's initramfs,
 # build/userland/ARCH/KIND.cpio, KIND being
-#   tests      the perfmon kselftests (static) and the KUnit-capable init
+#   tests      the perfmon kselftests and pfmon (static) and the
+#              KUnit-capable init
 #   selfcheck  a guest whose tests fail in known ways (scripts/selfcheck.sh)
 # Kernel headers come from the ARCH-release build (make headers).
 set -euo pipefail
@@ -35,6 +36,15 @@ build_selftests() {
 	CFLAGS="-static" LDFLAGS="-static" make -s -C "$kst/perfmon" \
 		OUTPUT="$out/selftests" CROSS_COMPILE="$cross" \
 		KHDR_INCLUDES="-isystem $hdrs" >&2
+}
+
+# pfmon and libpfmon (tools/perfmon), static, with libpfm4 and libelf.
+build_pfmon() {
+	local flags
+	flags=$(bash "$REPO/scripts/sysroot.sh" "$arch")
+	mkdir -p "$out/pfmon"
+	make -s -C "$KTREE/tools/perfmon" OUTPUT="$out/pfmon/" CROSS_COMPILE="$cross" \
+		KHDR_INCLUDES="-isystem $hdrs" EXTRA_CFLAGS="$flags" >&2
 }
 
 # Names of the programs lib.mk builds, in Makefile order.
@@ -88,6 +98,7 @@ build_doc_example() {
 case $kind in
 tests)
 	build_selftests
+	build_pfmon
 	build_doc_example
 	: > "$list"
 	for p in $(selftest_progs) doc_example_test; do
@@ -99,6 +110,8 @@ tests)
 			echo "file /tests/$p $out/selftests/$p 0755 0 0"
 		done
 		echo "dir /tests/bin 0755 0 0"
+		echo "file /tests/bin/pfmon_work $out/selftests/pfmon_work 0755 0 0"
+		echo "file /usr/bin/pfmon $out/pfmon/pfmon 0755 0 0"
 		echo "file /tests/bin/doc_example $out/extra/doc_example 0755 0 0"
 		echo "file /tests/doc_example_test $REPO/test-vm/extra/doc_example_test.sh 0755 0 0"
 	} > "$cpiolist"

@@ -13,8 +13,8 @@ PACKAGES=(
 	qemu-system-x86 qemu-system-arm busybox-static
 	# arm64 cross build and user space
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	# event names for pfmon
-	libpfm4-dev
+	# pfmon: event names, ELF symbols (static libraries)
+	libpfm4-dev libelf-dev zlib1g-dev
 )
 
 # The arm64 guest's busybox: Debian's busybox-static for arm64, fetched

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh: 'make run'. Build what is missing, boot the release kernel of
 # the first architecture of ARCHES and run the main job: show the perfmon
-# interface and its PMU description. With a terminal on stdin the guest
-# then gives you a shell.
+# interface and its PMU description, then pfmon on a demo workload (two
+# multiplexed event sets, a sampling run and its flat profile). With a
+# terminal on stdin the guest then gives you a shell.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -90,7 +90,11 @@ static int any_fd(void)
 	}
 }
 
-/* A pointer for a vector of @bytes: mostly valid memory. */
+/*
+ * A pointer for a vector of @bytes: mostly valid memory, half of the
+ * time the start of the entries just filled in (well-formed arguments
+ * reach the deeper states), else an offset that misaligns them.
+ */
 static void *any_ptr(size_t bytes)
 {
 	size_t off;
@@ -104,6 +108,10 @@ static void *any_ptr(size_t bytes)
 		return (void *)(uintptr_t)value();
 	case 3:		/* straddles into the unmapped page */
 		return hole - (bytes > 8 ? bytes / 2 : 4);
+	case 4:
+	case 5:
+	case 6:
+		return buf;
 	default:
 		off = bytes < BUF_BYTES ? below(BUF_BYTES - bytes) & ~7UL : 0;
 		return buf + off;
