@@ -63,6 +63,8 @@ void pfmon_pmd(struct pfarg_pmd *pmd, uint16_t set, uint16_t num, uint64_t value
 int pfmon_sysfs_read(const char *name, char *buf, size_t size);
 int pfmon_sysfs_u64(const char *name, uint64_t *val);
 int pfmon_sysfs_write(const char *name, const char *val);
+/* Write @val to any file @path (a control elsewhere in sysfs): 0 or -errno. */
+int pfmon_write_file(const char *path, const char *val);
 
 /* One logical register of the active PMU description (pmu_desc/). */
 struct pfmon_reg {

@@ -58,10 +58,16 @@ int pfmon_sysfs_u64(const char *name, uint64_t *val)
 int pfmon_sysfs_write(const char *name, const char *val)
 {
 	char path[256];
-	int fd, ret = 0;
 
 	if (snprintf(path, sizeof(path), PFMON_SYSFS "/%s", name) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
+	return pfmon_write_file(path, val);
+}
+
+int pfmon_write_file(const char *path, const char *val)
+{
+	int fd, ret = 0;
+
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -186,9 +186,9 @@ TEST_F(err, arguments)
 	EXPECT_EQ(-1, pfm_write_pmcs(self->fd, pmcs, 86));
 	EXPECT_EQ(E2BIG, errno);
 	/* a larger arg_mem_max admits it */
-	ASSERT_EQ(0, pfm_sysfs_write("arg_mem_max", "8192\n"));
+	ASSERT_EQ(0, pfmon_sysfs_write("arg_mem_max", "8192\n"));
 	EXPECT_EQ(0, pfm_write_pmcs(self->fd, pmcs, 86));
-	ASSERT_EQ(0, pfm_sysfs_write("arg_mem_max", "4096\n"));
+	ASSERT_EQ(0, pfmon_sysfs_write("arg_mem_max", "4096\n"));
 	/* the sets calls have no fast path: 65 pfarg_setdesc are E2BIG */
 	EXPECT_EQ(-1, pfm_delete_evtsets(self->fd, sd, 65));
 	EXPECT_EQ(E2BIG, errno);
@@ -446,11 +446,11 @@ TEST_F(err, kernel_counting_policy)
 	ASSERT_LT(0, n);
 	old[n] = 0;
 	close(fd);
-	pfm_write_file("/proc/sys/kernel/perf_event_paranoid", "2\n");
+	pfmon_write_file("/proc/sys/kernel/perf_event_paranoid", "2\n");
 	EXPECT_EQ(1, as_nobody(nobody_kernel_counting));
-	pfm_write_file("/proc/sys/kernel/perf_event_paranoid", "1\n");
+	pfmon_write_file("/proc/sys/kernel/perf_event_paranoid", "1\n");
 	EXPECT_EQ(0, as_nobody(nobody_kernel_counting));
-	pfm_write_file("/proc/sys/kernel/perf_event_paranoid", old);
+	pfmon_write_file("/proc/sys/kernel/perf_event_paranoid", old);
 	/* root (CAP_PERFMON) may at any level */
 	EXPECT_EQ(0, nobody_kernel_counting());
 }
@@ -460,12 +460,12 @@ TEST_F(err, task_group)
 {
 	if (_metadata->skip)	/* fixture setup skipped */
 		return;
-	ASSERT_EQ(0, pfm_sysfs_write("task_group", "12345\n"));
+	ASSERT_EQ(0, pfmon_sysfs_write("task_group", "12345\n"));
 	EXPECT_EQ(1, as_nobody(nobody_create));
 	EXPECT_EQ(1, nobody_create());		/* root is not in it either */
-	ASSERT_EQ(0, pfm_sysfs_write("task_group", "65534\n"));
+	ASSERT_EQ(0, pfmon_sysfs_write("task_group", "65534\n"));
 	EXPECT_EQ(0, as_nobody(nobody_create));
-	ASSERT_EQ(0, pfm_sysfs_write("task_group", "-1\n"));
+	ASSERT_EQ(0, pfmon_sysfs_write("task_group", "-1\n"));
 	EXPECT_EQ(0, nobody_create());
 	EXPECT_TRUE(works(self->fd));
 }

@@ -48,18 +48,21 @@ static int setup_injection(void)
 {
 	char path[64];
 
+	/* libpfmon reads the system call base once: not under injection */
+	if (pfmon_syscall_base() < 0)
+		return -1;
 	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", gettid());
 	if (nth_fd < 0)
 		nth_fd = open(path, O_RDWR);
 	if (nth_fd < 0)
 		return -1;
 	/* quietly: each injected failure would print a stack otherwise */
-	if (pfm_write_file(FAULT_DIR "/failslab/ignore-gfp-wait", "N") ||
-	    pfm_write_file(FAULT_DIR "/fail_page_alloc/ignore-gfp-wait", "N") ||
-	    pfm_write_file(FAULT_DIR "/fail_page_alloc/min-order", "0") ||
-	    pfm_write_file(FAULT_DIR "/failslab/verbose", "0") ||
-	    pfm_write_file(FAULT_DIR "/fail_page_alloc/verbose", "0") ||
-	    pfm_write_file(FAULT_DIR "/fail_usercopy/verbose", "0"))
+	if (pfmon_write_file(FAULT_DIR "/failslab/ignore-gfp-wait", "N") ||
+	    pfmon_write_file(FAULT_DIR "/fail_page_alloc/ignore-gfp-wait", "N") ||
+	    pfmon_write_file(FAULT_DIR "/fail_page_alloc/min-order", "0") ||
+	    pfmon_write_file(FAULT_DIR "/failslab/verbose", "0") ||
+	    pfmon_write_file(FAULT_DIR "/fail_page_alloc/verbose", "0") ||
+	    pfmon_write_file(FAULT_DIR "/fail_usercopy/verbose", "0"))
 		return -1;
 	return 0;
 }

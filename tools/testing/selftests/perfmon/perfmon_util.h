@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the perfmon2 selftests: system call wrappers, the
- * perf_events-backed PMU's encoding, and sysfs access.
+ * Helpers shared by the perfmon2 selftests, on top of libpfmon
+ * (tools/perfmon/lib: the system calls, set views, buffers): the
+ * perf_events-backed PMU's encoding, and sysfs and file access.
  */
 #ifndef __SELFTESTS_PERFMON_UTIL_H
 #define __SELFTESTS_PERFMON_UTIL_H
@@ -19,89 +20,15 @@
 #include <linux/perf_event.h>
 #include <linux/perfmon.h>
 
-#ifndef __NR_pfm_create_context
-#define __NR_pfm_create_context		451
-#define __NR_pfm_write_pmcs		452
-#define __NR_pfm_write_pmds		453
-#define __NR_pfm_read_pmds		454
-#define __NR_pfm_load_context		455
-#define __NR_pfm_start			456
-#define __NR_pfm_stop			457
-#define __NR_pfm_restart		458
-#define __NR_pfm_create_evtsets		459
-#define __NR_pfm_getinfo_evtsets	460
-#define __NR_pfm_delete_evtsets		461
-#define __NR_pfm_unload_context		462
-#endif
+#include "libpfmon.h"
 
-#define PFM_SYSFS "/sys/kernel/perfmon"
+#define PFM_SYSFS PFMON_SYSFS
 
 /*
  * The kselftest harness of Linux 6.1 still runs a test's body after its
  * fixture setup called SKIP(): bodies whose setup may skip start by
  * returning when _metadata->skip is set, so the skip is what is reported.
  */
-
-static inline int pfm_create_context(struct pfarg_ctx *ctx, const char *name,
-				     void *arg, size_t size)
-{
-	return syscall(__NR_pfm_create_context, ctx, name, arg, size);
-}
-
-static inline int pfm_write_pmcs(int fd, struct pfarg_pmc *pmcs, int count)
-{
-	return syscall(__NR_pfm_write_pmcs, fd, pmcs, count);
-}
-
-static inline int pfm_write_pmds(int fd, struct pfarg_pmd *pmds, int count)
-{
-	return syscall(__NR_pfm_write_pmds, fd, pmds, count);
-}
-
-static inline int pfm_read_pmds(int fd, struct pfarg_pmd *pmds, int count)
-{
-	return syscall(__NR_pfm_read_pmds, fd, pmds, count);
-}
-
-static inline int pfm_load_context(int fd, struct pfarg_load *load)
-{
-	return syscall(__NR_pfm_load_context, fd, load);
-}
-
-static inline int pfm_start(int fd, struct pfarg_start *start)
-{
-	return syscall(__NR_pfm_start, fd, start);
-}
-
-static inline int pfm_stop(int fd)
-{
-	return syscall(__NR_pfm_stop, fd);
-}
-
-static inline int pfm_restart(int fd)
-{
-	return syscall(__NR_pfm_restart, fd);
-}
-
-static inline int pfm_create_evtsets(int fd, struct pfarg_setdesc *sets, int count)
-{
-	return syscall(__NR_pfm_create_evtsets, fd, sets, count);
-}
-
-static inline int pfm_getinfo_evtsets(int fd, struct pfarg_setinfo *info, int count)
-{
-	return syscall(__NR_pfm_getinfo_evtsets, fd, info, count);
-}
-
-static inline int pfm_delete_evtsets(int fd, struct pfarg_setdesc *sets, int count)
-{
-	return syscall(__NR_pfm_delete_evtsets, fd, sets, count);
-}
-
-static inline int pfm_unload_context(int fd)
-{
-	return syscall(__NR_pfm_unload_context, fd);
-}
 
 /* The perf_events-backed PMU (Documentation/userspace-api/perfmon2.rst) */
 #define PFM_PERF_CTL_EXCL_USER		(1ULL << 32)
@@ -141,22 +68,6 @@ static inline int pfm_sysfs_read(const char *name, char *buf, size_t size)
 	return len;
 }
 
-static inline int pfm_sysfs_write(const char *name, const char *val)
-{
-	char path[256];
-	ssize_t len;
-	int fd;
-
-	snprintf(path, sizeof(path), PFM_SYSFS "/%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	len = write(fd, val, strlen(val));
-	len = len < 0 ? -errno : 0;
-	close(fd);
-	return len;
-}
-
 static inline long pfm_sysfs_long(const char *name)
 {
 	char buf[64];
@@ -175,19 +86,6 @@ static inline int pfm_pmu_is_perf(void)
 	       !strcmp(buf, "perf_events\n");
 }
 
-/* Write @val to the file @path: 0 or -errno. */
-static inline int pfm_write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* Run the calling thread on @cpu only. */
 static inline int pfm_pin_cpu(int cpu)
 {
@@ -198,24 +96,5 @@ static inline int pfm_pin_cpu(int cpu)
 	return sched_setaffinity(0, sizeof(cpus), &cpus);
 }
 
-/*
- * Copy a mapped set view consistently, following the protocol of
- * include/uapi/linux/perfmon.h: wait for an even set_seq, copy, and start
- * over if set_seq changed meanwhile. The fences are the reader's read
- * barriers (C and D in the kernel's pairing diagram).
- */
-static inline void pfm_view_read(const struct pfm_set_view *view, struct pfm_set_view *out)
-{
-	unsigned long seq;
-
-	do {
-		while ((seq = view->set_seq) & 1)
-			;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* C */
-		memcpy(out, (const void *)view, offsetof(struct pfm_set_view, set_seq));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* D */
-	} while (view->set_seq != seq);
-	out->set_seq = seq;
-}
 
 #endif /* __SELFTESTS_PERFMON_UTIL_H */

@@ -388,7 +388,7 @@ static void op_sysfs(void)
 	char val[32];
 
 	if (i == 4) {
-		pfm_sysfs_write("reset_stats", "1");
+		pfmon_sysfs_write("reset_stats", "1");
 		return;
 	}
 	if (below(2))
@@ -397,7 +397,7 @@ static void op_sysfs(void)
 		snprintf(val, sizeof(val), "%lld\n", (long long)value());
 	else
 		snprintf(val, sizeof(val), "%llu", (unsigned long long)below(1 << 20));
-	pfm_sysfs_write(controls[i], val);
+	pfmon_sysfs_write(controls[i], val);
 }
 
 static void on_signal(int sig)
@@ -478,7 +478,7 @@ static int restore_controls(void)
 	int ret = 0;
 
 	for (i = 0; i < 4; i++)
-		if (pfm_sysfs_write(controls[i], saved[i]))
+		if (pfmon_sysfs_write(controls[i], saved[i]))
 			ret = -1;
 	return ret;
 }

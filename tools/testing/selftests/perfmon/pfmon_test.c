@@ -576,9 +576,9 @@ TEST(offline_cpu)
 		SKIP(return, NO_FLAVOR);
 	if (access(online, W_OK))
 		SKIP(return, "needs a second CPU that can go offline");
-	ASSERT_EQ(0, pfm_write_file(online, "0\n"));
+	ASSERT_EQ(0, pfmon_write_file(online, "0\n"));
 	run(&r, (const char *[]){ PFMON, "--system-wide", "--cpu-list", "1", "-t", "1", NULL });
-	ASSERT_EQ(0, pfm_write_file(online, "1\n"));
+	ASSERT_EQ(0, pfmon_write_file(online, "1\n"));
 	EXPECT_NE(0, r.status);
 	EXPECT_TRUE(one_line_error(&r, "CPU 1 is offline (--cpu-list)")) TH_LOG("%s", r.err);
 }

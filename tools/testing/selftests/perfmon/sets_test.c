@@ -405,7 +405,7 @@ static void *hammer_views(void *arg)
 	memset(last, 0, sizeof(last));
 	while (!__atomic_load_n(&h->stop, __ATOMIC_RELAXED)) {
 		for (i = 0; i < 2; i++) {
-			pfm_view_read(h->views[i], &cur);
+			pfmon_view_read(h->views[i], &cur);
 			if (cur.set_runs < last[i].set_runs)
 				h->errors++;
 			for (k = 0; k < 32; k++)
@@ -447,7 +447,7 @@ TEST_F(sets, views_under_switching)
 		h.views[i] = maps[i];
 	}
 	ASSERT_EQ(0, load_self(self->fd, 0));
-	pfm_view_read(h.views[0], &v);
+	pfmon_view_read(h.views[0], &v);
 	EXPECT_EQ(PFM_SETVFL_ACTIVE, v.set_status);
 	EXPECT_EQ(1, v.set_runs);
 	/* the reader gets a CPU of its own when there is one */
@@ -468,7 +468,7 @@ TEST_F(sets, views_under_switching)
 	EXPECT_LT(0, h.reads);
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, set_info(self->fd, i, &info));
-		pfm_view_read(h.views[i], &v);
+		pfmon_view_read(h.views[i], &v);
 		EXPECT_LT(1, v.set_runs);
 		EXPECT_EQ(info.set_runs, v.set_runs);
 		EXPECT_EQ(read_pmd(self->fd, self->c->other, i), v.set_pmds[self->c->other]);
@@ -481,7 +481,7 @@ TEST_F(sets, views_under_switching)
 	/* the pages outlive the context, with their last contents */
 	close(self->fd);
 	self->fd = -1;
-	pfm_view_read(h.views[1], &v);
+	pfmon_view_read(h.views[1], &v);
 	EXPECT_EQ(info.set_runs, v.set_runs);
 	munmap(maps[0], page);
 	munmap(maps[1], page);

@@ -340,7 +340,7 @@ TEST(create_errors)
 	EXPECT_EQ(EINVAL, errno);
 	/* above smpl_buffer_mem_max: ENOMEM */
 	ASSERT_LT(0, pfm_sysfs_read("smpl_buffer_mem_max", max, sizeof(max)));
-	ASSERT_EQ(0, pfm_sysfs_write("smpl_buffer_mem_max", "65536"));
+	ASSERT_EQ(0, pfmon_sysfs_write("smpl_buffer_mem_max", "65536"));
 	arg.buf_size = 65537;
 	EXPECT_EQ(-1, pfm_create_context(&ctx, "default", &arg, sizeof(arg)));
 	EXPECT_EQ(ENOMEM, errno);
@@ -353,7 +353,7 @@ TEST(create_errors)
 	EXPECT_EQ(-1, pfm_create_context(&ctx, "default", &arg, sizeof(arg)));
 	EXPECT_EQ(ENOMEM, errno);
 	close(fd);
-	EXPECT_EQ(0, pfm_sysfs_write("smpl_buffer_mem_max", max));
+	EXPECT_EQ(0, pfmon_sysfs_write("smpl_buffer_mem_max", max));
 	EXPECT_EQ(cur, pfm_sysfs_long("smpl_buffer_mem_cur"));
 	arg.buf_size = 1ULL << 62;
 	EXPECT_EQ(-1, pfm_create_context(&ctx, "default", &arg, sizeof(arg)));

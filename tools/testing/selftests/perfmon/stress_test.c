@@ -410,9 +410,9 @@ TEST(cpu_offline_under_load)
 	}
 	usleep(100000);
 	for (i = 0; i < 10; i++) {
-		EXPECT_EQ(0, pfm_write_file(online, "0\n"));
+		EXPECT_EQ(0, pfmon_write_file(online, "0\n"));
 		usleep(20000);
-		EXPECT_EQ(0, pfm_write_file(online, "1\n"));
+		EXPECT_EQ(0, pfmon_write_file(online, "1\n"));
 		usleep(20000);
 	}
 	kill(pid, SIGKILL);

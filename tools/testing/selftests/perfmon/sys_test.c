@@ -268,11 +268,11 @@ TEST(privileges)
 	if (!active_counter())
 		SKIP(return, "no PMU description is active");
 	ASSERT_LT(0, pfm_sysfs_read("sys_group", group, sizeof(group)));
-	ASSERT_EQ(0, pfm_sysfs_write("sys_group", "4242"));
+	ASSERT_EQ(0, pfmon_sysfs_write("sys_group", "4242"));
 	fd = sys_context();
 	EXPECT_EQ(-1, fd);
 	EXPECT_EQ(EPERM, errno);
-	ASSERT_EQ(0, pfm_sysfs_write("sys_group", group));
+	ASSERT_EQ(0, pfmon_sysfs_write("sys_group", group));
 	fd = sys_context();
 	ASSERT_LE(0, fd);
 	close(fd);
@@ -281,11 +281,11 @@ TEST(privileges)
 	ASSERT_LE(0, fd);
 	ASSERT_LT(0, read(fd, paranoid, sizeof(paranoid) - 1));
 	close(fd);
-	ASSERT_EQ(0, pfm_write_file("/proc/sys/kernel/perf_event_paranoid", "1\n"));
+	ASSERT_EQ(0, pfmon_write_file("/proc/sys/kernel/perf_event_paranoid", "1\n"));
 	EXPECT_EQ(EPERM, as_nobody(nobody_creates_sys));
-	ASSERT_EQ(0, pfm_write_file("/proc/sys/kernel/perf_event_paranoid", "0\n"));
+	ASSERT_EQ(0, pfmon_write_file("/proc/sys/kernel/perf_event_paranoid", "0\n"));
 	EXPECT_EQ(0, as_nobody(nobody_creates_sys));
-	EXPECT_EQ(0, pfm_write_file("/proc/sys/kernel/perf_event_paranoid", paranoid));
+	EXPECT_EQ(0, pfmon_write_file("/proc/sys/kernel/perf_event_paranoid", paranoid));
 }
 
 /* Run a test taking CPU 1 offline on CPU 1: NULL, or why it cannot run. */
@@ -335,7 +335,7 @@ TEST(cpu_hotplug)
 	ASSERT_EQ(0, run_child(1, NULL, 500));
 	EXPECT_EQ(1, stats_lines(1));
 	ASSERT_EQ(0, pfm_pin_cpu(0));
-	ASSERT_EQ(0, pfm_write_file(CPU1_ONLINE, "0\n"));
+	ASSERT_EQ(0, pfmon_write_file(CPU1_ONLINE, "0\n"));
 	EXPECT_EQ(0, stats_lines(1));
 	EXPECT_EQ(0, pfm_sysfs_long("sys_sessions_count"));
 	/* unloaded: readable from any CPU, and unloading again is a no-op */
@@ -345,7 +345,7 @@ TEST(cpu_hotplug)
 	EXPECT_EQ(-1, pfm_start(fd, NULL));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, pfm_unload_context(fd));
-	ASSERT_EQ(0, pfm_write_file(CPU1_ONLINE, "1\n"));
+	ASSERT_EQ(0, pfmon_write_file(CPU1_ONLINE, "1\n"));
 	EXPECT_EQ(1, stats_lines(1));
 	ASSERT_EQ(0, pfm_pin_cpu(1));
 	ASSERT_EQ(0, load_cpu(fd, 1));
@@ -375,7 +375,7 @@ TEST(thread_moved_off_offline_cpu)
 	ASSERT_EQ(0, pfm_start(fd, NULL));
 	perf_faults.burn(300);
 	/* the thread itself takes its CPU offline and is moved to CPU 0 */
-	ASSERT_EQ(0, pfm_write_file(CPU1_ONLINE, "0\n"));
+	ASSERT_EQ(0, pfmon_write_file(CPU1_ONLINE, "0\n"));
 	EXPECT_EQ(0, sched_getcpu());
 	perf_faults.burn(300);
 	ASSERT_EQ(0, pfm_stop(fd));
@@ -384,7 +384,7 @@ TEST(thread_moved_off_offline_cpu)
 	EXPECT_LE(600, v);
 	EXPECT_GT(650, v);
 	close(fd);
-	ASSERT_EQ(0, pfm_write_file(CPU1_ONLINE, "1\n"));
+	ASSERT_EQ(0, pfmon_write_file(CPU1_ONLINE, "1\n"));
 }
 
 /* Two sets time-switched on CPU 1 share a child's faults there. */

@@ -117,11 +117,11 @@ TEST_F(sysfs, access)
 {
 	if (_metadata->skip)	/* fixture setup skipped */
 		return;
-	EXPECT_EQ(-EACCES, pfm_sysfs_write("version", "3.0\n"));
-	EXPECT_EQ(-EACCES, pfm_sysfs_write("syscall", "1\n"));
-	EXPECT_EQ(-EACCES, pfm_sysfs_write("task_sessions_count", "5\n"));
+	EXPECT_EQ(-EACCES, pfmon_sysfs_write("version", "3.0\n"));
+	EXPECT_EQ(-EACCES, pfmon_sysfs_write("syscall", "1\n"));
+	EXPECT_EQ(-EACCES, pfmon_sysfs_write("task_sessions_count", "5\n"));
 	EXPECT_EQ(-EACCES, pfm_sysfs_read("reset_stats", self->buf, sizeof(self->buf)));
-	EXPECT_EQ(0, pfm_sysfs_write("reset_stats", "1\n"));
+	EXPECT_EQ(0, pfmon_sysfs_write("reset_stats", "1\n"));
 }
 
 /* Values on a kernel with no context: the defaults of ABI.md. */
@@ -204,10 +204,10 @@ TEST_F(sysfs, writes)
 		TH_LOG("%s <- \"%s\"", c->name, c->in);
 		ASSERT_LT(0, pfm_sysfs_read(c->name, orig, sizeof(orig)));
 		strcpy(before, orig);
-		EXPECT_EQ(c->ret, pfm_sysfs_write(c->name, c->in));
+		EXPECT_EQ(c->ret, pfmon_sysfs_write(c->name, c->in));
 		ASSERT_LT(0, pfm_sysfs_read(c->name, self->buf, sizeof(self->buf)));
 		EXPECT_STREQ(c->readback ? c->readback : before, self->buf);
-		ASSERT_EQ(0, pfm_sysfs_write(c->name, orig));
+		ASSERT_EQ(0, pfmon_sysfs_write(c->name, orig));
 	}
 }
 
@@ -224,9 +224,9 @@ TEST_F(sysfs, unprivileged_writes)
 	if (pid == 0) {
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		_exit(pfm_sysfs_write("task_group", "0\n") == -EACCES &&
-		      pfm_sysfs_write("arg_mem_max", "8192\n") == -EACCES &&
-		      pfm_sysfs_write("reset_stats", "1\n") == -EACCES ? 0 : 1);
+		_exit(pfmon_sysfs_write("task_group", "0\n") == -EACCES &&
+		      pfmon_sysfs_write("arg_mem_max", "8192\n") == -EACCES &&
+		      pfmon_sysfs_write("reset_stats", "1\n") == -EACCES ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
@@ -273,7 +273,7 @@ TEST_F(sysfs, reset_stats)
 
 	if (stats_ctxsw() < 0)
 		SKIP(return, "debugfs perfmon/stats not available");
-	ASSERT_EQ(0, pfm_sysfs_write("reset_stats", "1\n"));
+	ASSERT_EQ(0, pfmon_sysfs_write("reset_stats", "1\n"));
 	usleep(20000);
 	EXPECT_EQ(0, stats_ctxsw());
 	fd = pfm_create_context(&ctx, NULL, NULL, 0);
@@ -285,7 +285,7 @@ TEST_F(sysfs, reset_stats)
 	/* each sleep switches the thread out and back in */
 	EXPECT_LE(10, stats_ctxsw());
 	close(fd);
-	ASSERT_EQ(0, pfm_sysfs_write("reset_stats", "1\n"));
+	ASSERT_EQ(0, pfmon_sysfs_write("reset_stats", "1\n"));
 	EXPECT_EQ(0, stats_ctxsw());
 }
 
@@ -324,9 +324,9 @@ TEST_F(sysfs, debug_messages)
 	ASSERT_LE(0, before);
 	EXPECT_EQ(-1, pfm_load_context(fd, &load));
 	EXPECT_EQ(before, klog_count(msg));
-	ASSERT_EQ(0, pfm_sysfs_write("debug", "1\n"));
+	ASSERT_EQ(0, pfmon_sysfs_write("debug", "1\n"));
 	EXPECT_EQ(-1, pfm_load_context(fd, &load));
-	ASSERT_EQ(0, pfm_sysfs_write("debug", "0\n"));
+	ASSERT_EQ(0, pfmon_sysfs_write("debug", "0\n"));
 	EXPECT_EQ(before + 1, klog_count(msg));
 	EXPECT_EQ(-1, pfm_load_context(fd, &load));
 	EXPECT_EQ(before + 1, klog_count(msg));
@@ -375,7 +375,7 @@ TEST_F(sysfs, pmu_desc_perf_events)
 	EXPECT_EQ(-ENOENT, pfm_sysfs_read("pmu_desc/pmc24/name", self->buf, sizeof(self->buf)));
 	EXPECT_EQ(-ENOENT, pfm_sysfs_read("pmu_desc/pmd8/name", self->buf, sizeof(self->buf)));
 	EXPECT_EQ(0444, attr_mode("pmu_desc/pmd3/width"));
-	EXPECT_EQ(-EACCES, pfm_sysfs_write("pmu_desc/pmc0/dfl_val", "0x1\n"));
+	EXPECT_EQ(-EACCES, pfmon_sysfs_write("pmu_desc/pmc0/dfl_val", "0x1\n"));
 }
 
 TEST_HARNESS_MAIN
