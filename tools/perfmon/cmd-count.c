@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,8 +23,10 @@
 struct pfmon_task {
 	pid_t		tid;
 	bool		live;		/* context loaded, thread running */
+	bool		reading;	/* stopped by pfmon for an interval read */
+	bool		read;		/* counts hold this interval's read */
 	struct pfmon_ctx ctx;
-	struct pfmon_counts counts;
+	struct pfmon_counts counts;	/* final, or the last interval read */
 	char		label[48];
 };
 
@@ -206,11 +209,13 @@ static void report(const struct pfmon_opts *opts, const char *what, double secon
 	for (i = 0; i < ntasks; i++) {
 		res[n].label = tasks[i].label;
 		res[n].counts = &tasks[i].counts;
-		if (at >= 0 && tasks[i].live) {
+		/* a traced thread was read stopped; an attached one has views */
+		if (at >= 0 && tasks[i].live && !tasks[i].read) {
 			if (pfmon_ctx_read_views(&tasks[i].ctx, opts, &live[i]))
 				continue;
 			res[n].counts = &live[i];
 		}
+		tasks[i].read = false;
 		pfmon_counts_add(sum, res[n].counts, opts);
 		n++;
 	}
@@ -244,8 +249,40 @@ static void handle_stop(const struct pfmon_opts *opts, pid_t tid, int status)
 		/* a failure leaves the new thread unmonitored, and says so */
 		task_add(opts, tid);
 		sig = 0;
+	} else if (t && t->reading && sig == SIGSTOP) {
+		/* pfmon's own stop: the exact counts, then on */
+		if (!pfmon_ctx_read(&t->ctx, opts, &t->counts))
+			t->read = true;
+		t->reading = false;
+		sig = 0;
 	}
 	ptrace(PTRACE_CONT, tid, 0, sig);
+}
+
+/*
+ * --print-interval: stop every monitored thread (they stay traced) to
+ * read its counts exactly; the report waits for the stops.
+ */
+static void request_reads(void)
+{
+	int i;
+
+	for (i = 0; i < ntasks; i++) {
+		if (!tasks[i].live || tasks[i].reading)
+			continue;
+		if (!syscall(SYS_tkill, tasks[i].tid, SIGSTOP))
+			tasks[i].reading = true;
+	}
+}
+
+static bool reads_pending(void)
+{
+	int i;
+
+	for (i = 0; i < ntasks; i++)
+		if (tasks[i].live && tasks[i].reading)
+			return true;
+	return false;
 }
 
 static void build_what(const struct pfmon_opts *opts, char *what, size_t size)
@@ -263,8 +300,8 @@ static void build_what(const struct pfmon_opts *opts, char *what, size_t size)
 int cmd_count(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 {
 	int errpipe[2], status, err, ret = 1, exit_code = 0;
+	bool running = true, traced, reading = false;
 	double t0, next_print;
-	bool running = true;
 	char what[512];
 	pid_t pid, w;
 
@@ -308,12 +345,16 @@ int cmd_count(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 	}
 	if (!task_add(opts, pid))
 		goto kill;
+	/* interval reads stop the threads: they stay traced then */
+	traced = opts->follow_fork || opts->interval_ms;
 	if (opts->follow_fork)
 		ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		       PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL);
+	else if (traced)
+		ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL);
 	t0 = now();
 	next_print = t0 + opts->interval_ms / 1000.0;
-	if (opts->follow_fork ? ptrace(PTRACE_CONT, pid, 0, 0) : ptrace(PTRACE_DETACH, pid, 0, 0)) {
+	if (traced ? ptrace(PTRACE_CONT, pid, 0, 0) : ptrace(PTRACE_DETACH, pid, 0, 0)) {
 		pfmon_err("cannot resume '%s': %s", opts->argv[0], strerror(errno));
 		goto kill;
 	}
@@ -333,15 +374,21 @@ int cmd_count(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 					    128 + WTERMSIG(status);
 			}
 		}
-		if (!running && (!opts->follow_fork || w < 0))
+		if (!running && (!traced || w < 0))
 			break;
 		if (drain_messages(opts))
 			goto kill;
-		if (opts->interval_ms && now() >= next_print) {
-			report(opts, what, now() - t0, now() - t0);
-			next_print += opts->interval_ms / 1000.0;
+		if (opts->interval_ms && now() >= next_print && !reading) {
+			request_reads();
+			reading = true;
 		}
-		wait_events(opts->interval_ms ? (int)((next_print - now()) * 1000) + 1 : 100);
+		if (reading && !reads_pending()) {
+			report(opts, what, now() - t0, next_print - t0);
+			next_print += opts->interval_ms / 1000.0;
+			reading = false;
+		}
+		wait_events(opts->interval_ms && !reading ?
+			    (int)((next_print - now()) * 1000) + 1 : 100);
 	}
 	report(opts, what, now() - t0, -1);
 	ret = exit_code;

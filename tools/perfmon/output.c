@@ -111,8 +111,9 @@ static void print_table(const struct pfmon_opts *opts, const char *what, double 
 }
 
 static void print_csv(const struct pfmon_opts *opts, const struct pfmon_result *res, int nres,
-		      double at)
+		      double at, double seconds)
 {
+	bool timed = opts->interval_ms > 0;
 	static bool header;
 	FILE *f = opts->out;
 	const struct pfmon_counts *c;
@@ -121,7 +122,7 @@ static void print_csv(const struct pfmon_opts *opts, const struct pfmon_result *
 
 	if (!header) {
 		fprintf(f, "%starget,set,event,count,scaled,scaling,duration_ns,runs\n",
-			at >= 0 ? "time," : "");
+			timed ? "time," : "");
 		header = true;
 	}
 	for (r = 0; r < nres; r++) {
@@ -129,8 +130,9 @@ static void print_csv(const struct pfmon_opts *opts, const struct pfmon_result *
 		for (s = 0; s < opts->nsets; s++) {
 			k = scaling(c, opts, s);
 			for (i = 0; i < opts->sets[s].nevents; i++) {
-				if (at >= 0)
-					fprintf(f, "%.3f,", at);
+				/* with intervals, the last rows are the totals */
+				if (timed)
+					fprintf(f, "%.3f,", at >= 0 ? at : seconds);
 				csv_str(f, res[r].label);
 				fprintf(f, ",%d,", s);
 				csv_str(f, opts->sets[s].events[i].name);
@@ -201,7 +203,7 @@ void pfmon_print(const struct pfmon_opts *opts, const char *what, double seconds
 {
 	switch (opts->format) {
 	case PFMON_CSV:
-		print_csv(opts, res, nres, at);
+		print_csv(opts, res, nres, at, seconds);
 		break;
 	case PFMON_JSON:
 		print_json(opts, what, seconds, res, nres, at);

@@ -623,7 +623,11 @@ int main(int argc, char **argv)
 	save_controls();
 	printf("TAP version 13\n1..2\n# seed %llu (replay: --seed N --calls N)\n",
 	       (unsigned long long)seed);
-	printf("# at most %llu steps or %ld s per pass\n", (unsigned long long)calls, seconds);
+	if (calls == UINT64_MAX)
+		printf("# %ld s per pass\n", seconds);
+	else
+		printf("# at most %llu steps or %ld s per pass\n", (unsigned long long)calls,
+		       seconds);
 	fflush(stdout);
 	for (i = 0; i < 2; i++) {
 		if (trace)

@@ -335,16 +335,34 @@ static long long direct_count(const struct flavor *f, const char *mode, const ch
 
 #define NO_FLAVOR	"no pfmon, or no PMU description it knows"
 
-/* pfmon and the system calls count the same program the same. */
-TEST(counts_agree_with_syscalls)
+/* Every case runs pfmon several times: debug kernels need minutes. */
+#define PFMON_TIMEOUT	180
+
+FIXTURE(pfmon) {
+	const struct flavor *f;
+};
+
+FIXTURE_SETUP(pfmon)
 {
-	const struct flavor *f = flavor();
+	self->f = flavor();
+	if (!self->f)
+		SKIP(return, NO_FLAVOR);
+}
+
+FIXTURE_TEARDOWN(pfmon)
+{
+}
+
+/* pfmon and the system calls count the same program the same. */
+TEST_F_TIMEOUT(pfmon, counts_agree_with_syscalls, PFMON_TIMEOUT)
+{
+	const struct flavor *f = self->f;
 	static struct run r;
 	char n[32];
 	long long direct, pfmon;
 
-	if (!f)
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	snprintf(n, sizeof(n), "%lu", f->n);
 	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "--csv", "-e", f->count_ev, WORK,
 					       f->work, n, NULL }));
@@ -357,14 +375,14 @@ TEST(counts_agree_with_syscalls)
 }
 
 /* Armv8 under -icount: two loop lengths differ by exactly 2 per iteration. */
-TEST(instructions_exact)
+TEST_F_TIMEOUT(pfmon, instructions_exact, PFMON_TIMEOUT)
 {
-	const struct flavor *f = flavor();
+	const struct flavor *f = self->f;
 	static struct run r;
 	long long a, b;
 
-	if (!f)
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	if (f != &armv8_flavor)
 		SKIP(return, "instruction counts are exact on the Armv8 PMU only");
 	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "--csv", "-e", "INST_RETIRED", WORK,
@@ -381,17 +399,17 @@ TEST(instructions_exact)
 }
 
 /* The flat profile: hot() first, with 75% of the samples, +- 10 points. */
-TEST(profile_hot_symbol)
+TEST_F_TIMEOUT(pfmon, profile_hot_symbol, PFMON_TIMEOUT)
 {
-	const struct flavor *f = flavor();
+	const struct flavor *f = self->f;
 	static struct run r;
 	char *line, sym[64];
 	unsigned long samples;
 	double pct;
 	int n;
 
-	if (!f)
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "-e", f->smpl_ev, "--smpl-period",
 					       f->smpl_period, "--smpl-outfile",
 					       "/tmp/pfmon_samples", WORK, "hotcold",
@@ -411,16 +429,16 @@ TEST(profile_hot_symbol)
 }
 
 /* The same deterministic count in the table, in CSV and in JSON. */
-TEST(formats_agree)
+TEST_F_TIMEOUT(pfmon, formats_agree, PFMON_TIMEOUT)
 {
-	const struct flavor *f = flavor();
+	const struct flavor *f = self->f;
 	static struct run r;
 	long long table, csv;
 	struct json j;
 	char n[32];
 
-	if (!f)
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	snprintf(n, sizeof(n), "%lu", f->n);
 	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "-e", f->count_ev, WORK, f->work, n,
 					       NULL }));
@@ -442,15 +460,15 @@ TEST(formats_agree)
 }
 
 /* Two sets multiplexed: each ran about half the time, scaled by about 2. */
-TEST(multiplexed_sets)
+TEST_F_TIMEOUT(pfmon, multiplexed_sets, PFMON_TIMEOUT)
 {
-	const struct flavor *f = flavor();
+	const struct flavor *f = self->f;
 	static struct run r;
 	struct json j;
 	double share;
 
-	if (!f)
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "--json", "-e", f->smpl_ev, "-e",
 					       f->smpl_ev, "--switch-timeout", "4", WORK,
 					       "hotcold", f->hotcold_n, NULL }));
@@ -474,9 +492,9 @@ TEST(multiplexed_sets)
  * counts the first run (size n), the shell itself, which execs the
  * second (size 2n), the rest; a row per thread and their sum.
  */
-TEST(follow_fork)
+TEST_F_TIMEOUT(pfmon, follow_fork, PFMON_TIMEOUT)
 {
-	const struct flavor *f = flavor();
+	const struct flavor *f = self->f;
 	static struct run r;
 	char cmd[256];
 	const char *line;
@@ -484,8 +502,8 @@ TEST(follow_fork)
 	char tgt[64], ev[128];
 	int set, n;
 
-	if (!f)
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	snprintf(cmd, sizeof(cmd), "%s %s %lu; %s %s %lu", WORK, f->work, f->n, WORK, f->work,
 		 2 * f->n);
 	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "--csv", "--follow-fork", "-e",
@@ -508,15 +526,49 @@ TEST(follow_fork)
 	EXPECT_EQ(1, big);
 }
 
-/* --system-wide on CPU 0 for a fifth of a second. */
-TEST(system_wide)
+/*
+ * --print-interval: the thread is stopped and read at each interval, so
+ * its counts grow from one interval to the next; the last rows are the
+ * totals.
+ */
+TEST_F_TIMEOUT(pfmon, print_interval, PFMON_TIMEOUT)
 {
-	const struct flavor *f = flavor();
+	const struct flavor *f = self->f;
+	long long v, prev = 0, rows = 0;
+	double at, last_at = 0;
+	static struct run r;
+	char tgt[64], ev[128];
+	const char *line;
+	int set, n;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "--csv", "--print-interval", "20", "-e",
+					       f->smpl_ev, WORK, "hotcold", f->hotcold_n, NULL }));
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_EQ(0, strncmp(r.out, "time,target,", 12));
+	for (line = strchr(r.out, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+		n = sscanf(line + 1, "%lf,%63[^,],%d,%127[^,],%lld", &at, tgt, &set, ev, &v);
+		ASSERT_EQ(5, n);
+		EXPECT_LE(last_at, at);
+		EXPECT_LT(prev, v) TH_LOG("at %.3f s: %lld after %lld", at, v, prev);
+		prev = v;
+		last_at = at;
+		rows++;
+	}
+	TH_LOG("%lld rows, the last at %.3f s: %lld", rows, last_at, prev);
+	EXPECT_LE(3, rows);
+}
+
+/* --system-wide on CPU 0 for a fifth of a second. */
+TEST_F_TIMEOUT(pfmon, system_wide, PFMON_TIMEOUT)
+{
+	const struct flavor *f = self->f;
 	static struct run r;
 	double k;
 
-	if (!f)
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "--csv", "--system-wide", "--cpu-list",
 					       "0", "-t", "0.2", "-e", f->count_ev, NULL }));
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
@@ -524,9 +576,9 @@ TEST(system_wide)
 }
 
 /* Every bad input: one line naming the problem, and a non-zero status. */
-TEST(bad_input)
+TEST_F_TIMEOUT(pfmon, bad_input, PFMON_TIMEOUT)
 {
-	const struct flavor *f = flavor();
+	const struct flavor *f = self->f;
 	static char too_many[512];
 	static struct run r;
 	const struct {
@@ -553,8 +605,8 @@ TEST(bad_input)
 	};
 	unsigned int i;
 
-	if (!f)
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	for (i = 0; i < (unsigned int)f->many; i++)
 		snprintf(too_many + strlen(too_many), sizeof(too_many) - strlen(too_many),
 			 "%s%s", i ? "," : "", f->many_ev);
@@ -567,13 +619,13 @@ TEST(bad_input)
 }
 
 /* A CPU that is offline is refused by name. */
-TEST(offline_cpu)
+TEST_F_TIMEOUT(pfmon, offline_cpu, PFMON_TIMEOUT)
 {
 	const char *online = "/sys/devices/system/cpu/cpu1/online";
 	static struct run r;
 
-	if (!flavor())
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	if (access(online, W_OK))
 		SKIP(return, "needs a second CPU that can go offline");
 	ASSERT_EQ(0, pfmon_write_file(online, "0\n"));
@@ -584,14 +636,14 @@ TEST(offline_cpu)
 }
 
 /* Without /sys/kernel/perfmon (a kernel without perfmon), pfmon says so. */
-TEST(no_perfmon)
+TEST_F_TIMEOUT(pfmon, no_perfmon, PFMON_TIMEOUT)
 {
 	static struct run r;
 	int status;
 	pid_t pid;
 
-	if (!flavor())
-		SKIP(return, NO_FLAVOR);
+	if (_metadata->skip)
+		return;
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
