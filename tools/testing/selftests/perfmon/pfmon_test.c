@@ -560,19 +560,62 @@ TEST_F_TIMEOUT(pfmon, print_interval, PFMON_TIMEOUT)
 	EXPECT_LE(3, rows);
 }
 
-/* --system-wide on CPU 0 for a fifth of a second. */
-TEST_F_TIMEOUT(pfmon, system_wide, PFMON_TIMEOUT)
+/* --attach-task: a running workload, counted for a third of a second. */
+TEST_F_TIMEOUT(pfmon, attach_task, PFMON_TIMEOUT)
 {
 	const struct flavor *f = self->f;
 	static struct run r;
-	double k;
+	char tid[16];
+	long long v;
+	int status;
+	pid_t pid;
+
+	if (_metadata->skip)
+		return;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (;;)
+			execl(WORK, WORK, "hotcold", f->hotcold_n, (char *)NULL);
+	}
+	usleep(50000);
+	snprintf(tid, sizeof(tid), "%d", pid);
+	run(&r, (const char *[]){ PFMON, "--csv", "--attach-task", tid, "-t", "0.3", "-e",
+				  f->smpl_ev, NULL });
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	v = csv_count(r.out, "thread", f->smpl_ev, NULL);
+	TH_LOG("%s of thread %d: %lld", f->smpl_ev, pid, v);
+	EXPECT_LT(0, v) TH_LOG("%s", r.out);
+}
+
+/*
+ * --system-wide for a fifth of a second: a row per CPU and, with two
+ * CPUs, their sum.
+ */
+TEST_F_TIMEOUT(pfmon, system_wide, PFMON_TIMEOUT)
+{
+	const struct flavor *f = self->f;
+	bool two = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	long long cpu0, cpu1, all;
+	static struct run r;
 
 	if (_metadata->skip)
 		return;
 	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "--csv", "--system-wide", "--cpu-list",
-					       "0", "-t", "0.2", "-e", f->count_ev, NULL }));
+					       two ? "0-1" : "0", "-t", "0.2", "-e",
+					       f->smpl_ev, NULL }));
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_LE(0, csv_count(r.out, "CPU 0", f->count_ev, &k)) TH_LOG("%s", r.out);
+	cpu0 = csv_count(r.out, "CPU 0", f->smpl_ev, NULL);
+	EXPECT_LT(0, cpu0) TH_LOG("%s", r.out);
+	if (!two)
+		return;
+	cpu1 = csv_count(r.out, "CPU 1", f->smpl_ev, NULL);
+	all = csv_count(r.out, "all CPUs", f->smpl_ev, NULL);
+	TH_LOG("CPU 0 %lld, CPU 1 %lld, all %lld", cpu0, cpu1, all);
+	EXPECT_LT(0, cpu1);
+	EXPECT_EQ(cpu0 + cpu1, all);
 }
 
 /* Every bad input: one line naming the problem, and a non-zero status. */

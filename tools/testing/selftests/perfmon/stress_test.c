@@ -207,12 +207,24 @@ static int stop_again(pid_t pid)
 	return -1;
 }
 
-/* Run a ptrace-stopped child for a millisecond and stop it again. */
-static int run_briefly(pid_t pid)
+/* Work done by each controller's child, in memory shared with it. */
+static uint64_t *progress;
+
+/*
+ * Resume a ptrace-stopped child and stop it again once it has worked in
+ * user mode. A SIGSTOP sent before the resumed child got a CPU would stop
+ * it again inside the kernel, without a return to user mode, where its
+ * pending task work (a zombie's cleanup) runs.
+ */
+static int run_briefly(long id, pid_t pid)
 {
+	uint64_t before = __atomic_load_n(&progress[id], __ATOMIC_RELAXED);
+	int waited = 0;
+
 	if (ptrace(PTRACE_CONT, pid, 0, 0))
 		return -1;
-	usleep(1000);
+	while (__atomic_load_n(&progress[id], __ATOMIC_RELAXED) == before && waited++ < 100000)
+		usleep(100);
 	return stop_again(pid);
 }
 
@@ -221,7 +233,7 @@ static int run_briefly(pid_t pid)
  * is a zombie until the child returns to user mode, and the last
  * reference may have been the prober's: EEXIST until the child has run.
  */
-static int load_stopped(int fd, pid_t pid, struct pfarg_load *load)
+static int load_stopped(long id, int fd, pid_t pid, struct pfarg_load *load)
 {
 	struct timespec t0, t;
 
@@ -229,9 +241,9 @@ static int load_stopped(int fd, pid_t pid, struct pfarg_load *load)
 	for (;;) {
 		if (!pfm_load_context(fd, load))
 			return 0;
-		if (errno != EEXIST || run_briefly(pid))
+		if (errno != EEXIST || run_briefly(id, pid))
 			return -1;
-		/* ten seconds of a running thread that keeps its zombie: a bug */
+		/* ten seconds of a working thread that keeps its zombie: a bug */
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if (t.tv_sec - t0.tv_sec > 10) {
 			errno = EEXIST;
@@ -255,12 +267,12 @@ static int controller_round(long id, pid_t pid, int way)
 	fd = pfm_create_context(&(struct pfarg_ctx){ 0 }, NULL, NULL, 0);
 	if (fd < 0)
 		return step;
-	if (step++, c->program(fd, 0) || load_stopped(fd, pid, &load) || pfm_start(fd, NULL))
+	if (step++, c->program(fd, 0) || load_stopped(id, fd, pid, &load) || pfm_start(fd, NULL))
 		goto out;
 	__atomic_store_n(&controller_fd[id], fd, __ATOMIC_RELAXED);
 	switch (way) {
 	case 0:
-		if (step++, run_briefly(pid))
+		if (step++, run_briefly(id, pid))
 			goto out;
 		if (step++, pfm_stop(fd) || pfm_unload_context(fd))
 			goto out;
@@ -315,8 +327,10 @@ static void *controller(void *arg)
 	if (!pid) {
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) || raise(SIGSTOP))
 			_exit(1);
-		for (;;)
+		for (;;) {
 			c->burn(c->period / 8);
+			__atomic_fetch_add(&progress[id], 1, __ATOMIC_RELAXED);
+		}
 	}
 	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
 		ret = 1;
@@ -342,6 +356,9 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, STRESS_TIMEOUT)
 
 	if (_metadata->skip)
 		return;
+	progress = mmap(NULL, CONTROLLERS * sizeof(*progress), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, progress);
 	for (i = 0; i < CONTROLLERS; i++)
 		controller_fd[i] = -1;
 	probing = 1;
@@ -357,6 +374,7 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, STRESS_TIMEOUT)
 	__atomic_store_n(&probing, 0, __ATOMIC_RELEASE);
 	ASSERT_EQ(0, pthread_join(probe, &ret));
 	EXPECT_EQ(0, (long)ret) TH_LOG("unexpected errors from calls on others' contexts");
+	munmap(progress, CONTROLLERS * sizeof(*progress));
 	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
 }
 
