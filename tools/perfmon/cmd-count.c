@@ -76,6 +76,25 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Milliseconds until @t, rounded up, 0 when it is past (never negative). */
+static int ms_until(double t)
+{
+	double ms = (t - now()) * 1000;
+
+	return ms > 0 ? (int)ms + 1 : 0;
+}
+
+/* The next interval after now: intervals a slow run missed are skipped. */
+static double next_interval(double next, const struct pfmon_opts *opts)
+{
+	double t = now();
+
+	do
+		next += opts->interval_ms / 1000.0;
+	while (next <= t);
+	return next;
+}
+
 static struct pfmon_task *task_find(pid_t tid)
 {
 	int i;
@@ -383,12 +402,11 @@ int cmd_count(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 			reading = true;
 		}
 		if (reading && !reads_pending()) {
-			report(opts, what, now() - t0, next_print - t0);
-			next_print += opts->interval_ms / 1000.0;
+			report(opts, what, now() - t0, now() - t0);
+			next_print = next_interval(next_print, opts);
 			reading = false;
 		}
-		wait_events(opts->interval_ms && !reading ?
-			    (int)((next_print - now()) * 1000) + 1 : 100);
+		wait_events(opts->interval_ms && !reading ? ms_until(next_print) : 100);
 	}
 	report(opts, what, now() - t0, -1);
 	ret = exit_code;
@@ -462,7 +480,7 @@ int cmd_attach(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 
 		if (opts->interval_ms && next_print < wake)
 			wake = next_print;
-		wait_events((int)((wake - now()) * 1000) + 1);
+		wait_events(ms_until(wake));
 		/* END (the thread exited) or OVFL (a full buffer) */
 		while (read(t->ctx.fd, &msg, sizeof(msg)) == sizeof(msg)) {
 			if (msg.type == PFM_MSG_END) {
@@ -475,7 +493,7 @@ int cmd_attach(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 		}
 		if (opts->interval_ms && now() >= next_print) {
 			report(opts, what, now() - t0, now() - t0);
-			next_print += opts->interval_ms / 1000.0;
+			next_print = next_interval(next_print, opts);
 		}
 	}
 	/* a thread that exited meanwhile has its final counts */

@@ -300,7 +300,9 @@ int cmd_system_wide(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 				while (__atomic_load_n(&cpus[i].snapshot, __ATOMIC_ACQUIRE))
 					usleep(1000);
 			report(opts, what, now() - t0, now() - t0);
-			next_print += opts->interval_ms / 1000.0;
+			do
+				next_print += opts->interval_ms / 1000.0;
+			while (next_print <= now());
 		}
 		usleep(10000);
 	}

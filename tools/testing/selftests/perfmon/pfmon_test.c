@@ -564,10 +564,11 @@ TEST_F_TIMEOUT(pfmon, print_interval, PFMON_TIMEOUT)
 TEST_F_TIMEOUT(pfmon, attach_task, PFMON_TIMEOUT)
 {
 	const struct flavor *f = self->f;
+	char tid[16], path[64], comm[32];
 	static struct run r;
-	char tid[16];
+	int status, tries;
+	FILE *f_comm;
 	long long v;
-	int status;
 	pid_t pid;
 
 	if (_metadata->skip)
@@ -578,7 +579,20 @@ TEST_F_TIMEOUT(pfmon, attach_task, PFMON_TIMEOUT)
 		for (;;)
 			execl(WORK, WORK, "hotcold", f->hotcold_n, (char *)NULL);
 	}
-	usleep(50000);
+	/* attach once it runs the workload: an exec in progress refuses ptrace */
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	for (tries = 0; tries < 500; tries++) {
+		f_comm = fopen(path, "r");
+		comm[0] = '\0';
+		if (f_comm) {
+			if (!fgets(comm, sizeof(comm), f_comm))
+				comm[0] = '\0';
+			fclose(f_comm);
+		}
+		if (!strcmp(comm, "pfmon_work\n"))
+			break;
+		usleep(10000);
+	}
 	snprintf(tid, sizeof(tid), "%d", pid);
 	run(&r, (const char *[]){ PFMON, "--csv", "--attach-task", tid, "-t", "0.3", "-e",
 				  f->smpl_ev, NULL });
