@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # run-vm.sh KERNEL CPIO MODE LOG [SECONDS]: boot build/obj/KERNEL with the
 # initramfs CPIO in QEMU (TCG) and run the guest job MODE (test, run).
-# PFM_APPEND adds to the kernel command line.
+# PFM_APPEND adds to the kernel command line. arm64 runs with -icount
+# shift=0 (guest time = executed instructions, exact counts) unless
+# PFM_ICOUNT=0, which lets guest time follow the host's clock.
 # The whole console goes to LOG. SECONDS is the hard time limit (0: none,
 # for an interactive shell). With a terminal on stdin and MODE=run the
 # guest leaves you in a shell. Exit status: QEMU's, or 124 on time-out.
@@ -32,8 +34,9 @@ x86_64)
 	      -append "console=ttyS0 $append")
 	;;
 arm64)
-	qemu=(qemu-system-aarch64 -M virt -cpu max -smp 1 -m 1G -icount shift=0
+	qemu=(qemu-system-aarch64 -M virt -cpu max -smp 1 -m 1G
 	      -append "console=ttyAMA0 $append")
+	[ "${PFM_ICOUNT:-1}" = 0 ] || qemu+=(-icount shift=0)
 	;;
 esac
 qemu+=(-kernel "$image" -initrd "$cpio" -nographic -no-reboot)
