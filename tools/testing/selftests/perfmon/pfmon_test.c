@@ -428,6 +428,48 @@ TEST_F_TIMEOUT(pfmon, profile_hot_symbol, PFMON_TIMEOUT)
 	unlink("/tmp/pfmon_samples");
 }
 
+/*
+ * A one-page buffer (about 97 samples) with randomized periods: pfmon drains
+ * it at every full-buffer notification while the thread waits, so the
+ * sample file holds every sample the profile counts.
+ */
+TEST_F_TIMEOUT(pfmon, small_buffer_random_periods, PFMON_TIMEOUT)
+{
+	const struct flavor *f = self->f;
+	unsigned long samples, lines = 0;
+	static struct run r;
+	const char *p;
+	char buf[256];
+	FILE *file;
+	int n;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, run(&r, (const char *[]){ PFMON, "-e", f->smpl_ev, "--smpl-period",
+					       f->smpl_period, "--smpl-random-mask", "0xff",
+					       "--smpl-buf-size", "4096", "--smpl-outfile",
+					       "/tmp/pfmon_small", WORK, "hotcold", f->hotcold_n,
+					       NULL }));
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	p = strstr(r.out, "Flat profile of ");
+	ASSERT_NE(NULL, p);
+	p = strstr(p, ": ");
+	ASSERT_NE(NULL, p);
+	n = sscanf(p + 2, "%lu", &samples);
+	ASSERT_EQ(1, n);
+	ASSERT_NE(NULL, strstr(r.out, "(randomized)"));
+	ASSERT_NE(NULL, strstr(r.out, "the buffer filled")) TH_LOG("%s", r.out);
+	file = fopen("/tmp/pfmon_small", "r");
+	ASSERT_NE(NULL, file);
+	while (fgets(buf, sizeof(buf), file))
+		lines += buf[0] != '#';
+	fclose(file);
+	unlink("/tmp/pfmon_small");
+	TH_LOG("%lu samples, %lu lines", samples, lines);
+	EXPECT_LT(100, samples);
+	EXPECT_EQ(samples, lines);
+}
+
 /* The same deterministic count in the table, in CSV and in JSON. */
 TEST_F_TIMEOUT(pfmon, formats_agree, PFMON_TIMEOUT)
 {
