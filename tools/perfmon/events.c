@@ -60,8 +60,26 @@ static int pfmon_pmc_named(const struct pfmon_pmu_desc *desc, const char *prefix
 	return -1;
 }
 
+/* Does /proc/cpuinfo give the Arm implementer reserved for software (0)? */
+static bool pfmon_arm_software_midr(void)
+{
+	unsigned int impl = ~0U;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/cpuinfo", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CPU implementer : %x", &impl) == 1)
+			break;
+	fclose(f);
+	return impl == 0;
+}
+
 int pfmon_pmu_open(struct pfmon_pmu *pmu)
 {
+	bool forced;
 	int ret, i;
 
 	memset(pmu, 0, sizeof(*pmu));
@@ -97,30 +115,31 @@ int pfmon_pmu_open(struct pfmon_pmu *pmu)
 		pfmon_pmu_desc_free(&pmu->desc);
 		return -1;
 	}
+	/*
+	 * libpfm4 knows Arm cores by their MIDR; a core that reports the
+	 * implementer reserved for software (QEMU's -cpu max) gets the
+	 * Cortex-A57 table, whose architected events all PMUv3 cores share.
+	 * libpfm4 reads the choice from the environment, once: it must not
+	 * reach the monitored programs (their startup reads the
+	 * environment). libpfm4 is initialized once: after pfm_terminate()
+	 * and a second pfm_initialize(), libpfm4 4.13 crashed pfmon at exit.
+	 */
+	forced = !pmu->perf && !getenv("LIBPFM_FORCE_PMU") && pfmon_arm_software_midr();
+	if (forced)
+		setenv("LIBPFM_FORCE_PMU", ARMV8_FALLBACK_PMU, 1);
 	ret = pfm_initialize();
-	if (ret == PFM_SUCCESS && !pmu->perf) {
+	if (forced)
+		unsetenv("LIBPFM_FORCE_PMU");
+	if (ret == PFM_SUCCESS && !pmu->perf)
 		pmu->pfm_pmu = pfmon_native_pfm_pmu();
-		if (pmu->pfm_pmu < 0 && !getenv("LIBPFM_FORCE_PMU")) {
-			/*
-			 * Architected events are common to all PMUv3 tables.
-			 * The variable is libpfm4's only way in; it must not
-			 * reach the monitored programs (their startup reads
-			 * the environment).
-			 */
-			pfm_terminate();
-			setenv("LIBPFM_FORCE_PMU", ARMV8_FALLBACK_PMU, 1);
-			ret = pfm_initialize();
-			unsetenv("LIBPFM_FORCE_PMU");
-			pmu->pfm_pmu = pfmon_native_pfm_pmu();
-		}
-	}
 	if (ret != PFM_SUCCESS) {
 		pfmon_err("libpfm4 cannot start: %s", pfm_strerror(ret));
 		pfmon_pmu_desc_free(&pmu->desc);
 		return -1;
 	}
 	if (!pmu->perf && pmu->pfm_pmu < 0) {
-		pfmon_err("libpfm4 has no event table for this %s PMU", pmu->desc.model);
+		pfmon_err("libpfm4 has no event table for this core's %s PMU (LIBPFM_FORCE_PMU names one)",
+			  pmu->desc.model);
 		pfmon_pmu_close(pmu);
 		return -1;
 	}
