@@ -120,10 +120,11 @@ static u64 __pfm_pmd_value(struct pfm_context *ctx, struct pfm_event_set *set, u
 
 /*
  * Hand each overflowed PMD to the sampling format, in increasing index
- * order, until it fails or asks for masking. Return: its actions, OR-ed.
+ * order, until it fails or asks for masking; @tstamp is the interrupt's
+ * local_clock(). Return: its actions, OR-ed.
  */
 static u32 __pfm_ovfl_smpl(struct pfm_context *ctx, struct pfm_event_set *set,
-			   const u64 *ovfl, unsigned long ip)
+			   const u64 *ovfl, unsigned long ip, u64 tstamp)
 {
 	struct pfm_ovfl_arg *arg = this_cpu_ptr(&pfm_ovfl_args);
 	unsigned int n, m, max = ctx->pmu->max_pmd;
@@ -133,7 +134,7 @@ static u32 __pfm_ovfl_smpl(struct pfm_context *ctx, struct pfm_event_set *set,
 
 	arg->active_set = set->id;
 	arg->ip = ip;
-	arg->tstamp = local_clock();
+	arg->tstamp = tstamp;
 	arg->pid = task_pid_nr(current);
 	arg->tgid = task_tgid_nr(current);
 	arg->cpu = smp_processor_id();
@@ -256,7 +257,7 @@ void pfm_overflow(struct pfm_context *ctx, struct pfm_event_set *set,
 		goto out_unlock;
 	}
 	if (ctx->smpl.fmt)
-		actions = __pfm_ovfl_smpl(ctx, set, ovfl, ip);
+		actions = __pfm_ovfl_smpl(ctx, set, ovfl, ip, start);
 	else if (switch_due && !notify)
 		actions = 0;	/* a quiet overflow switch */
 	else

@@ -46,11 +46,18 @@
  * @base: perf count of @event when its PMD's software value was last
  *	brought up to date; the live value is value + (count - base)
  * @ip: where an overflow taken in NMI context interrupted, for @nmi_work
+ * @in_step: perf's period is known to end where the PMD's value @synced
+ *	wraps (or PFM_PERF_FAR from it): no overflow callback, reset or
+ *	freeze since perf was last given a period. A start from that value
+ *	then needs no new period (perf_event_period() is a cross-call).
+ * @synced: the value @in_step is about
  */
 struct pfm_perf_cnt {
 	struct perf_event	*event;
 	u64			base;
 	unsigned long		ip;
+	bool			in_step;
+	u64			synced;
 };
 
 /**
@@ -104,19 +111,12 @@ static bool pfm_perf_pmc_counts_kernel(unsigned int cnum, u64 val)
 	       !(val & PFM_PERF_CTL_EXCL_KERNEL);
 }
 
-/* The perf count of @event, in process context. */
-static u64 pfm_perf_count(struct perf_event *event)
-{
-	u64 enabled, running;
-
-	return perf_event_read_value(event, &enabled, &running);
-}
-
 /*
  * The perf count of @event without sleeping. Events of the current thread
  * or of this CPU are read live; any other event belongs to a thread that
- * is not running (the ABI requires a non-self target to be stopped), so
- * its count is at rest.
+ * is not running (the ABI requires a non-self target to be stopped) or
+ * has just been disabled, so its count is at rest. The events are kernel
+ * counters: they have no inherited children to add.
  */
 static u64 pfm_perf_count_local(struct perf_event *event)
 {
@@ -137,6 +137,21 @@ static u64 pfm_perf_period(u64 val)
 
 static void pfm_perf_overflow(struct perf_event *event, struct perf_sample_data *data,
 			      struct pt_regs *regs);
+
+/*
+ * Give counter @c's event the period of value @val. An overflow callback
+ * that runs meanwhile takes the counter out of step again.
+ */
+static void pfm_perf_set_period(struct pfm_context *ctx, struct pfm_perf_cnt *c, u64 val)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&ctx->lock, flags);
+	c->in_step = true;
+	c->synced = val;
+	raw_spin_unlock_irqrestore(&ctx->lock, flags);
+	perf_event_period(c->event, pfm_perf_period(val));
+}
 
 /* Create the event a counter counts with these PMCs, from value @val. */
 static struct perf_event *pfm_perf_create(struct pfm_perf_set *ps, u64 ctl,
@@ -213,6 +228,8 @@ static int pfm_perf_load(struct pfm_context *ctx, struct pfm_event_set *set)
 			return pfm_perf_errno(event);
 		}
 		ps->cnt[n].event = event;
+		ps->cnt[n].in_step = true;
+		ps->cnt[n].synced = set->pmds[n].value;
 	}
 	set->pmu_data = ps;
 	return 0;
@@ -227,31 +244,40 @@ static void pfm_perf_unload(struct pfm_context *ctx, struct pfm_event_set *set)
 /*
  * Count from the set's values: rebase every counter (what perf counted
  * while the set was frozen is dropped), give perf the periods the values
- * call for, and enable the events.
+ * call for unless it is still in step with them, and enable the events.
  */
 static void pfm_perf_start(struct pfm_context *ctx, struct pfm_event_set *set)
 {
 	struct pfm_perf_set *ps = set->pmu_data;
-	struct perf_event *event;
-	unsigned long flags;
+	unsigned long flags, stale = 0;
+	struct pfm_perf_cnt *c;
 	unsigned int n;
 
 	raw_spin_lock_irqsave(&ctx->lock, flags);
-	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++)
-		if (ps->cnt[n].event)
-			ps->cnt[n].base = pfm_perf_count_local(ps->cnt[n].event);
+	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++) {
+		c = &ps->cnt[n];
+		if (!c->event)
+			continue;
+		c->base = pfm_perf_count_local(c->event);
+		if (ps->frozen || !c->in_step || c->synced != set->pmds[n].value)
+			__set_bit(n, &stale);
+	}
 	ps->frozen = false;
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++) {
-		event = ps->cnt[n].event;
-		if (!event)
+		c = &ps->cnt[n];
+		if (!c->event)
 			continue;
-		perf_event_period(event, pfm_perf_period(set->pmds[n].value));
-		perf_event_enable(event);
+		if (test_bit(n, &stale))
+			pfm_perf_set_period(ctx, c, set->pmds[n].value);
+		perf_event_enable(c->event);
 	}
 }
 
-/* Bring the software value of counter @n up to date (ctx->lock held). */
+/*
+ * Bring the software value of counter @n up to date (ctx->lock held).
+ * perf's period moved on by the same count, so a counter in step stays so.
+ */
 static void __pfm_perf_sync(struct pfm_perf_set *ps, unsigned int n, u64 count)
 {
 	struct pfm_perf_cnt *c = &ps->cnt[n];
@@ -259,6 +285,7 @@ static void __pfm_perf_sync(struct pfm_perf_set *ps, unsigned int n, u64 count)
 	if (!ps->frozen)
 		ps->set->pmds[n].value += count - c->base;
 	c->base = count;
+	c->synced = ps->set->pmds[n].value;
 }
 
 static void pfm_perf_stop(struct pfm_context *ctx, struct pfm_event_set *set)
@@ -272,7 +299,7 @@ static void pfm_perf_stop(struct pfm_context *ctx, struct pfm_event_set *set)
 		if (!ps->cnt[n].event)
 			continue;
 		perf_event_disable(ps->cnt[n].event);
-		counts[n] = pfm_perf_count(ps->cnt[n].event);
+		counts[n] = pfm_perf_count_local(ps->cnt[n].event);
 	}
 	raw_spin_lock_irqsave(&ctx->lock, flags);
 	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++)
@@ -316,7 +343,7 @@ static void pfm_perf_write_pmd(struct pfm_context *ctx, struct pfm_event_set *se
 	__pfm_view_update(ctx, set);
 	raw_spin_unlock_irqrestore(&ctx->lock, flags);
 	if (c->event)
-		perf_event_period(c->event, pfm_perf_period(val));
+		pfm_perf_set_period(ctx, c, val);
 }
 
 /*
@@ -349,7 +376,7 @@ static int pfm_perf_write_pmc(struct pfm_context *ctx, struct pfm_event_set *set
 	if (old)
 		perf_event_release_kernel(old);
 	if (event) {
-		perf_event_period(event, pfm_perf_period(set->pmds[n].value));
+		pfm_perf_set_period(ctx, &ps->cnt[n], set->pmds[n].value);
 		if (ctx->started && ctx->state == PFM_CTX_LOADED)
 			perf_event_enable(event);
 	}
@@ -362,9 +389,12 @@ static void pfm_perf_intr_stop(struct pfm_context *ctx, struct pfm_event_set *se
 	struct pfm_perf_set *ps = set->pmu_data;
 	unsigned int n;
 
-	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++)
-		if (ps->cnt[n].event)
-			__pfm_perf_sync(ps, n, pfm_perf_count_local(ps->cnt[n].event));
+	for (n = 0; n < PFM_PERF_NUM_COUNTERS; n++) {
+		if (!ps->cnt[n].event)
+			continue;
+		__pfm_perf_sync(ps, n, pfm_perf_count_local(ps->cnt[n].event));
+		ps->cnt[n].in_step = false;
+	}
 	ps->frozen = true;
 }
 
@@ -382,6 +412,7 @@ static void pfm_perf_intr_reset(struct pfm_context *ctx, struct pfm_event_set *s
 		return;
 	c->base = pfm_perf_count_local(c->event);
 	c->event->hw.sample_period = pfm_perf_period(val);
+	c->in_step = false;
 }
 
 /* Overflow path: a live value for a sampling format. */
@@ -412,6 +443,8 @@ static void pfm_perf_ovfl_one(struct pfm_perf_set *ps, unsigned int n, unsigned 
 
 	local_irq_save(flags);
 	raw_spin_lock(&ctx->lock);
+	/* perf started its next period: not necessarily the one wanted */
+	c->in_step = false;
 	if (!ps->frozen && c->event && !perf_event_read_local(c->event, &count, NULL, NULL)) {
 		delta = count - c->base;
 		ovfl = pmd->value && delta >= -pmd->value;

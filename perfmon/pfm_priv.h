@@ -40,6 +40,17 @@
 #define PFM_PMC_FAST_ARG	8
 #define PFM_PMD_FAST_ARG	4
 
+/*
+ * The stack buffers that receive a call's vector or argument are filled
+ * from user space before anything reads them: CONFIG_INIT_STACK_ALL_*
+ * need not clear them at every call.
+ */
+#if __has_attribute(__uninitialized__)
+#define __pfm_noinit		__attribute__((__uninitialized__))
+#else
+#define __pfm_noinit
+#endif
+
 /**
  * struct pfm_controls - the values behind /sys/kernel/perfmon
  * @debug: rate-limited debug messages when non-zero

@@ -202,8 +202,8 @@ EXPORT_SYMBOL_IF_KUNIT(pfm_vector_too_big);
 /*
  * The common preamble. @ubuf/@count describe the vector of a vector call,
  * or @ubuf the optional input structure of a non-vector call; @fast is a
- * stack buffer of PFM_FAST_BYTES that receives small vectors and input
- * structures.
+ * stack buffer that receives small vectors (PFM_FAST_BYTES) or the input
+ * structure (@cmd->argsize bytes).
  */
 static int pfm_call_begin(struct pfm_call *c, const struct pfm_cmd *cmd, int fd,
 			  void __user *ubuf, int count, void *fast)
@@ -288,7 +288,7 @@ static int pfm_call_end(struct pfm_call *c, void __user *ubuf, void *fast, int r
 /* A vector call: the preamble, the call's operation, the copy-back. */
 static int pfm_vector_call(const struct pfm_cmd *cmd, int fd, void __user *ureq, int count)
 {
-	u64 fast[PFM_FAST_BYTES / sizeof(u64)];
+	u64 fast[PFM_FAST_BYTES / sizeof(u64)] __pfm_noinit;
 	struct pfm_call c;
 	int ret;
 
@@ -425,15 +425,15 @@ SYSCALL_DEFINE2(pfm_load_context, int, fd, struct pfarg_load __user *, ureq)
 
 SYSCALL_DEFINE2(pfm_start, int, fd, struct pfarg_start __user *, ureq)
 {
-	u64 fast[PFM_FAST_BYTES / sizeof(u64)];
+	struct pfarg_start req __pfm_noinit;
 	struct pfm_call c;
 	int ret;
 
-	ret = pfm_call_begin(&c, &pfm_cmd_start, fd, ureq, 0, fast);
+	ret = pfm_call_begin(&c, &pfm_cmd_start, fd, ureq, 0, &req);
 	if (ret)
 		return ret;
 	ret = __pfm_start(c.ctx, c.vec);
-	return pfm_call_end(&c, NULL, fast, ret);
+	return pfm_call_end(&c, NULL, &req, ret);
 }
 
 SYSCALL_DEFINE1(pfm_stop, int, fd)
