@@ -8,6 +8,8 @@
 #   make series         regenerate patches/ from the repository
 #   make check-series   patches/ fresh, quilt-clean, checkpatch-clean
 #   make test-quick     rebuild and boot only the release kernel(s)
+#   make bench          pfm_bench against perf_events in the VMs, tables
+#                       in build/bench (SCALE=100 operation multiplier)
 #   make test-selfcheck show that the harness fails a broken guest
 #   make kernel         build the release kernel(s) only
 #
@@ -16,10 +18,11 @@
 SHELL := /bin/bash
 ARCHES := $(if $(ARCH),$(ARCH),x86_64 arm64)
 DURATION ?= 30m
+SCALE ?= 100
 export ARCHES
 S := scripts
 
-.PHONY: all run test test-quick fuzz deps tree series check-series test-selfcheck kernel clean distclean
+.PHONY: all run test test-quick fuzz bench deps tree series check-series test-selfcheck kernel clean distclean
 
 all: run
 
@@ -41,6 +44,10 @@ test-quick:
 # make fuzz DURATION=30m: a pfm_fuzz campaign on the debug kernels
 fuzz:
 	@FUZZ=$(DURATION) bash $(S)/test.sh
+
+# make bench SCALE=100: pfm_bench on the release kernels, not part of make test
+bench:
+	@BENCH=$(SCALE) bash $(S)/test.sh
 
 series: tree
 	@python3 $(S)/series.py generate build/linux-pristine patches

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # build-kernel.sh NAME: configure and build one kernel, NAME being
-# ARCH-VARIANT (x86_64-release, x86_64-debug, x86_64-noperfmon, ...).
+# ARCH-VARIANT (x86_64-release, x86_64-debug, x86_64-noperfmon, ...;
+# arm64-armpmu: perf_events drives the Armv8 PMU, for make bench).
 # The configuration is the merge of test-vm/configs fragments onto
 # allnoconfig; it is regenerated only when a fragment changes, and the
 # build is incremental (out of tree, in build/obj/NAME, through ccache).
@@ -16,12 +17,15 @@ case $variant in
 release) frags="base $arch perfmon" ;;
 debug) frags="base $arch perfmon debug" ;;
 noperfmon) frags="base $arch noperfmon" ;;
+armpmu) frags="base $arch perfmon armpmu" ;;
 *) die "unknown kernel variant '$variant'" ;;
 esac
 # What an architecture adds to a perfmon kernel (its PMU descriptions).
-if [ "$variant" != noperfmon ] && [ -f "$cfgdir/$arch-perfmon.config" ]; then
-	frags+=" $arch-perfmon"
-fi
+case $variant in
+release | debug)
+	[ -f "$cfgdir/$arch-perfmon.config" ] && frags+=" $arch-perfmon"
+	;;
+esac
 
 obj=$BUILD/obj/$name
 karch=$(kernel_arch "$arch")

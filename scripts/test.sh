@@ -5,7 +5,9 @@
 # (the edit-build-test loop of 'make test-quick'); FUZZ=DURATION (90s,
 # 30m, 1h) runs only a pfm_fuzz campaign of that length on each
 # architecture's debug kernel, shared between its PMU descriptions
-# ('make fuzz'). Every step is recorded, a failed step does not
+# ('make fuzz'); BENCH=SCALE runs only pfm_bench at that scale on the
+# release kernels, with and without -icount, and writes its tables to
+# build/bench ('make bench'). Every step is recorded, a failed step does not
 # stop the independent ones, and the summary ends with "N passed, N
 # failed".
 set -uo pipefail
@@ -37,11 +39,11 @@ step() {
 # boot NAME LIMIT [PMU]: boot kernel NAME with the test guest and judge
 # it; PMU selects the PMU description (perfmon.pmu=) and names the run.
 # BOOT_APPEND adds to the kernel command line, BOOT_LIST replaces the
-# list of programs the run must report.
+# list of programs the run must report, BOOT_NAME names the run.
 boot() {
 	local name=$1 limit=$2 pmu=${3:-} arch qs t0 run
 	arch=$(arch_of "$name")
-	run=$name${pmu:+-$pmu}${BOOT_APPEND:+-fuzz}
+	run=${BOOT_NAME:-$name${pmu:+-$pmu}${BOOT_APPEND:+-fuzz}}
 	t0=$(date +%s)
 	log "$run: booting the tests (limit $limit s)"
 	PFM_APPEND="${pmu:+perfmon.pmu=$pmu} ${BOOT_APPEND:-}" \
@@ -95,6 +97,44 @@ if [ -n "${FUZZ:-}" ]; then
 			BOOT_LIST="$BUILD/fuzz.list" boot_all "$arch-debug" $((2 * pass + 900))
 	done
 	log "make fuzz took $(($(date +%s) - start)) s"
+	python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"
+	exit $?
+fi
+
+# Benchmarks: pfm_bench on one CPU, under -icount shift=0 (instruction
+# counts) and on the host's clock (wall-clock ratios). On arm64 perf
+# gets the Armv8 PMU only in the armpmu kernel (ARM_PMU and perfmon2's
+# native description exclude each other): perfmon's numbers come from
+# the release kernel, perf's from that one, which also gives perfmon on
+# its perf_events description against perf in one kernel.
+if [ -n "${BENCH:-}" ]; then
+	echo "pfm_bench 0" > "$BUILD/bench.list"
+	runs=()
+	for arch in $ARCHES; do
+		step "build/$arch-release" bash "$REPO/scripts/build-kernel.sh" "$arch-release" &&
+			step "build/$arch-userland" bash "$REPO/scripts/build-userland.sh" "$arch" tests ||
+			continue
+		kernels="$arch-release:both"
+		if [ "$arch" = arm64 ]; then
+			step build/arm64-armpmu bash "$REPO/scripts/build-kernel.sh" arm64-armpmu ||
+				continue
+			kernels="arm64-release:pfm arm64-armpmu:perf"
+		fi
+		for ks in $kernels; do
+			k=${ks%%:*}
+			for clock in icount wall; do
+				PFM_SMP=1 PFM_ICOUNT=$([ $clock = icount ] && echo 1 || echo 0) \
+				BOOT_APPEND="pfm.only=pfm_bench pfm.bench_scale=$BENCH" \
+				BOOT_LIST="$BUILD/bench.list" BOOT_NAME="$k-bench-$clock" \
+					boot "$k" 5400
+				runs+=("$arch:$clock:${ks#*:}:$BUILD/logs/$k-bench-$clock.log")
+				[ "$k" = arm64-armpmu ] &&
+					runs+=("arm64-armpmu:$clock:both:$BUILD/logs/$k-bench-$clock.log")
+			done
+		done
+	done
+	step bench/tables python3 "$REPO/scripts/bench.py" "$BUILD/bench" "${runs[@]}"
+	log "make bench took $(($(date +%s) - start)) s"
 	python3 "$REPO/scripts/summary.py" "$RESULTS/summary.tsv"
 	exit $?
 fi

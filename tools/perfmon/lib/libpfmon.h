@@ -96,11 +96,13 @@ const struct pfmon_reg *pfmon_pmu_desc_pmd(const struct pfmon_pmu_desc *desc, in
  * Set views (PFM_FL_MAP_SETS). pfmon_view_map() maps the view at
  * @offset (pfarg_setinfo.set_mmap_offset) read-only, or returns NULL;
  * pfmon_view_read() copies it consistently (the protocol of
- * <linux/perfmon.h>); pfmon_view_unmap() undoes the mapping.
+ * <linux/perfmon.h>), pfmon_view_read_pmd() reads PMD @n's value the
+ * same way; pfmon_view_unmap() undoes the mapping.
  */
 const struct pfm_set_view *pfmon_view_map(int fd, uint64_t offset);
 void pfmon_view_unmap(const struct pfm_set_view *view);
 void pfmon_view_read(const struct pfm_set_view *view, struct pfm_set_view *out);
+uint64_t pfmon_view_read_pmd(const struct pfm_set_view *view, unsigned int n);
 
 /*
  * The default sampling format's buffer. A walk covers the entries

@@ -47,3 +47,19 @@ void pfmon_view_read(const struct pfm_set_view *view, struct pfm_set_view *out)
 	} while (view->set_seq != seq);
 	out->set_seq = seq;
 }
+
+/* One value of the view, read with the same protocol. */
+uint64_t pfmon_view_read_pmd(const struct pfm_set_view *view, unsigned int n)
+{
+	unsigned long seq;
+	uint64_t val;
+
+	do {
+		while ((seq = view->set_seq) & 1)
+			;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* C */
+		val = view->set_pmds[n];
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* D */
+	} while (view->set_seq != seq);
+	return val;
+}
