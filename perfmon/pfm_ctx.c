@@ -50,6 +50,7 @@ struct pfm_context *pfm_ctx_alloc(struct pfm_pmu *pmu, u32 flags)
 	init_waitqueue_head(&ctx->msgq_wait);
 	init_waitqueue_head(&ctx->restart_wait);
 	INIT_LIST_HEAD(&ctx->sets);
+	spin_lock_init(&ctx->sets_lock);
 	list_add(&set0->list, &ctx->sets);
 	ctx->active_set = set0;
 	ctx->state = PFM_CTX_UNLOADED;

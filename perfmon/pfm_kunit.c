@@ -383,6 +383,7 @@ static struct pfm_context *pfm_test_sets_ctx(struct kunit *test, const u16 *ids,
 	mutex_init(&ctx->mutex);
 	raw_spin_lock_init(&ctx->lock);
 	INIT_LIST_HEAD(&ctx->sets);
+	spin_lock_init(&ctx->sets_lock);
 	ctx->pmu = pmu;
 	for (i = 0; i < n; i++) {
 		set = pfm_set_alloc(pmu, ids[i], false);

@@ -264,7 +264,10 @@ struct pfm_event_set {
  * @cpu: bound CPU while loaded (system-wide)
  * @pmu: the PMU description, pinned for the context's lifetime
  * @smpl: sampling format and buffer
- * @sets: event sets, ordered by id
+ * @sets: event sets, ordered by id; changed under @mutex and @sets_lock
+ * @sets_lock: lets the view mmap look a set up without @mutex, which
+ *	mmap_lock must not nest (@mutex nests perf's context mutex when
+ *	events are created, and perf copies to user space under that)
  * @active_set: the set that counts while loaded
  * @msgq: message ring, @msgq_count entries from @msgq_head
  * @msgq_head: index of the oldest message
@@ -311,6 +314,7 @@ struct pfm_context {
 	struct pfm_pmu		*pmu;
 	struct pfm_smpl		smpl;
 	struct list_head	sets;
+	spinlock_t		sets_lock;
 	struct pfm_event_set	*active_set;
 	union pfarg_msg		msgq[PFM_MSGS_COUNT];
 	unsigned int		msgq_head;

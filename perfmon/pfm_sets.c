@@ -285,17 +285,21 @@ VISIBLE_IF_KUNIT u64 pfm_set_round_timeout(u64 ns)
 }
 EXPORT_SYMBOL_IF_KUNIT(pfm_set_round_timeout);
 
+/* Link a new set in id order (ctx->mutex held; takes ctx->sets_lock). */
 static void pfm_set_insert(struct pfm_context *ctx, struct pfm_event_set *new)
 {
+	struct list_head *pos = &ctx->sets;
 	struct pfm_event_set *set;
 
 	list_for_each_entry(set, &ctx->sets, list) {
 		if (set->id > new->id) {
-			list_add_tail(&new->list, &set->list);
-			return;
+			pos = &set->list;
+			break;
 		}
 	}
-	list_add_tail(&new->list, &ctx->sets);
+	spin_lock(&ctx->sets_lock);
+	list_add_tail(&new->list, pos);
+	spin_unlock(&ctx->sets_lock);
 }
 
 static int pfm_create_set(struct pfm_context *ctx, struct pfarg_setdesc *req)
@@ -436,7 +440,9 @@ int __pfm_delete_evtsets(struct pfm_context *ctx, void *vec, int count)
 			return -EINVAL;
 		if (ctx->active_set == set)
 			ctx->active_set = list_first_entry(&ctx->sets, struct pfm_event_set, list);
+		spin_lock(&ctx->sets_lock);
 		list_del(&set->list);
+		spin_unlock(&ctx->sets_lock);
 		pfm_set_free(set);
 	}
 	return 0;

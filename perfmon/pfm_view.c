@@ -105,27 +105,43 @@ void __pfm_view_update_all(struct pfm_context *ctx)
  * @ctx: the context
  * @vma: the mapping: one page at the set's set_mmap_offset, read-only
  *
- * Context: process context, mmap_lock held; takes ctx->mutex.
+ * The set is looked up under ctx->sets_lock, not ctx->mutex: mmap_lock
+ * is held here, and the calls take perf's context mutex (creating
+ * events) under ctx->mutex, while perf copies to user space under its
+ * own. A reference keeps the page while it is inserted; a set deleted
+ * meanwhile leaves a mapping of its last values.
+ *
+ * Context: process context, mmap_lock held; takes ctx->sets_lock.
  * Return: 0, or -EINVAL for a context without PFM_FL_MAP_SETS, a length
  * other than one page, an offset that names no set, or a writable
  * mapping.
  */
 int pfm_view_mmap(struct pfm_context *ctx, struct vm_area_struct *vma)
 {
-	struct pfm_event_set *set;
 	unsigned long id = vma->vm_pgoff - PFM_SET_REMAP_OFFS;
-	int ret = -EINVAL;
+	struct pfm_event_set *set;
+	struct page *page = NULL;
+	int ret;
 
 	if (!(ctx->flags & PFM_FL_MAP_SETS) || vma->vm_pgoff < PFM_SET_REMAP_OFFS ||
 	    id >= PFM_MAX_NUM_SETS || vma_pages(vma) != 1 || (vma->vm_flags & VM_WRITE))
 		return -EINVAL;
-	mutex_lock(&ctx->mutex);
-	set = pfm_set_find(ctx, id);
-	if (set) {
-		vma->vm_flags &= ~VM_MAYWRITE;
-		vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
-		ret = vm_insert_page(vma, vma->vm_start, set->view_page);
+	spin_lock(&ctx->sets_lock);
+	list_for_each_entry(set, &ctx->sets, list) {
+		if (set->id < id)
+			continue;
+		if (set->id == id && set->view_page) {
+			page = set->view_page;
+			get_page(page);
+		}
+		break;
 	}
-	mutex_unlock(&ctx->mutex);
+	spin_unlock(&ctx->sets_lock);
+	if (!page)
+		return -EINVAL;
+	vma->vm_flags &= ~VM_MAYWRITE;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	ret = vm_insert_page(vma, vma->vm_start, page);
+	put_page(page);
 	return ret;
 }
