@@ -383,6 +383,43 @@ TEST_F(sets, view_mapping_errors)
 	close(fd);
 }
 
+/*
+ * The lock order of view mappings (found by pfm_bench on the x86_64
+ * debug kernel): mapping a view took the context's mutex under
+ * mmap_lock, while a PMC write on a loaded context takes perf's context
+ * mutex under the context's mutex (the perf_events description creates
+ * the counter's event again), and perf's read() copies to user space,
+ * which may take mmap_lock, under that perf mutex. Each step below makes
+ * lockdep see one of the three orders; on the debug kernels a report
+ * fails the run.
+ */
+TEST_F(sets, view_mmap_lock_order)
+{
+	struct perf_event_attr attr = {
+		.size = sizeof(attr), .type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_PAGE_FAULTS,
+	};
+	long page = sysconf(_SC_PAGESIZE);
+	struct pfarg_setinfo info;
+	uint64_t count;
+	void *v;
+	int pfd;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, self->c->program(self->fd, 0));
+	ASSERT_EQ(0, load_self(self->fd, 0));
+	ASSERT_EQ(0, set_info(self->fd, 0, &info));
+	v = map_view(self->fd, info.set_mmap_offset, PROT_READ, page);
+	ASSERT_NE(MAP_FAILED, v);
+	ASSERT_EQ(0, self->c->program(self->fd, 0));
+	pfd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	ASSERT_LE(0, pfd);
+	EXPECT_EQ(sizeof(count), read(pfd, &count, sizeof(count)));
+	close(pfd);
+	munmap(v, page);
+}
+
 /**
  * struct hammer - a thread reading set views while the kernel switches
  * @views: the mapped views of sets 0 and 1
