@@ -15,7 +15,6 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "pfmon.h"
@@ -66,33 +65,6 @@ static int setup_signals(bool catch_int)
 		signal(SIGQUIT, SIG_IGN);
 	}
 	return 0;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Milliseconds until @t, rounded up, 0 when it is past (never negative). */
-static int ms_until(double t)
-{
-	double ms = (t - now()) * 1000;
-
-	return ms > 0 ? (int)ms + 1 : 0;
-}
-
-/* The next interval after now: intervals a slow run missed are skipped. */
-static double next_interval(double next, const struct pfmon_opts *opts)
-{
-	double t = now();
-
-	do
-		next += opts->interval_ms / 1000.0;
-	while (next <= t);
-	return next;
 }
 
 static struct pfmon_task *task_find(pid_t tid)
@@ -371,7 +343,7 @@ int cmd_count(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 		       PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL);
 	else if (traced)
 		ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL);
-	t0 = now();
+	t0 = pfmon_now();
 	next_print = t0 + opts->interval_ms / 1000.0;
 	if (traced ? ptrace(PTRACE_CONT, pid, 0, 0) : ptrace(PTRACE_DETACH, pid, 0, 0)) {
 		pfmon_err("cannot resume '%s': %s", opts->argv[0], strerror(errno));
@@ -397,18 +369,18 @@ int cmd_count(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 			break;
 		if (drain_messages(opts))
 			goto kill;
-		if (opts->interval_ms && now() >= next_print && !reading) {
+		if (opts->interval_ms && pfmon_now() >= next_print && !reading) {
 			request_reads();
 			reading = true;
 		}
 		if (reading && !reads_pending()) {
-			report(opts, what, now() - t0, now() - t0);
-			next_print = next_interval(next_print, opts);
+			report(opts, what, pfmon_now() - t0, pfmon_now() - t0);
+			next_print = pfmon_next_interval(next_print, opts);
 			reading = false;
 		}
-		wait_events(opts->interval_ms && !reading ? ms_until(next_print) : 100);
+		wait_events(opts->interval_ms && !reading ? pfmon_ms_until(next_print) : 100);
 	}
-	report(opts, what, now() - t0, -1);
+	report(opts, what, pfmon_now() - t0, -1);
 	ret = exit_code;
 	if (profile && pfmon_profile_report(profile, opts))
 		ret = ret ? ret : 1;
@@ -468,19 +440,19 @@ int cmd_attach(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 	if (!t)
 		goto detach;
 	ptrace(PTRACE_DETACH, tid, 0, 0);
-	t0 = now();
+	t0 = pfmon_now();
 	end = opts->timeout ? t0 + opts->timeout : 0;
 	next_print = t0 + opts->interval_ms / 1000.0;
 	for (;;) {
-		double wake = end ? end : now() + 3600;
+		double wake = end ? end : pfmon_now() + 3600;
 
 		if (__atomic_load_n(&interrupted, __ATOMIC_RELAXED) || exited ||
-		    (end && now() >= end))
+		    (end && pfmon_now() >= end))
 			break;
 
 		if (opts->interval_ms && next_print < wake)
 			wake = next_print;
-		wait_events(ms_until(wake));
+		wait_events(pfmon_ms_until(wake));
 		/* END (the thread exited) or OVFL (a full buffer) */
 		while (read(t->ctx.fd, &msg, sizeof(msg)) == sizeof(msg)) {
 			if (msg.type == PFM_MSG_END) {
@@ -491,9 +463,9 @@ int cmd_attach(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 				pfm_restart(t->ctx.fd);
 			}
 		}
-		if (opts->interval_ms && now() >= next_print) {
-			report(opts, what, now() - t0, now() - t0);
-			next_print = next_interval(next_print, opts);
+		if (opts->interval_ms && pfmon_now() >= next_print) {
+			report(opts, what, pfmon_now() - t0, pfmon_now() - t0);
+			next_print = pfmon_next_interval(next_print, opts);
 		}
 	}
 	/* a thread that exited meanwhile has its final counts */
@@ -504,7 +476,7 @@ int cmd_attach(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 	ret = task_finish(opts, t) ? 1 : 0;
 	if (!exited)
 		ptrace(PTRACE_DETACH, tid, 0, 0);
-	report(opts, what, now() - t0, -1);
+	report(opts, what, pfmon_now() - t0, -1);
 	if (profile && pfmon_profile_report(profile, opts))
 		ret = 1;
 	goto out;

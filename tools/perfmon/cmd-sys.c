@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "pfmon.h"
@@ -48,14 +47,6 @@ static void on_signal(int sig)
 	/* a full pipe is readable already */
 	(void)!write(stop_fd[1], "", 1);
 	errno = saved;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Drain full-buffer notifications; restarts must come from this CPU. */
@@ -271,7 +262,7 @@ int cmd_system_wide(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 		started++;
 	}
 	pthread_barrier_wait(&loaded);
-	t0 = now();
+	t0 = pfmon_now();
 	for (i = 0; i < ncpus; i++)
 		failed |= cpus[i].status != 0;
 	if (failed)
@@ -286,23 +277,21 @@ int cmd_system_wide(struct pfmon_pmu *pmu, struct pfmon_opts *opts)
 	}
 	end = opts->timeout ? t0 + opts->timeout : 0;
 	next_print = t0 + opts->interval_ms / 1000.0;
-	while (!__atomic_load_n(&interrupted, __ATOMIC_RELAXED) && (!end || now() < end)) {
+	while (!__atomic_load_n(&interrupted, __ATOMIC_RELAXED) && (!end || pfmon_now() < end)) {
 		if (pid > 0 && waitpid(pid, &status, WNOHANG) == pid) {
 			cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
 				     128 + WTERMSIG(status);
 			pid = 0;
 			break;
 		}
-		if (opts->interval_ms && now() >= next_print) {
+		if (opts->interval_ms && pfmon_now() >= next_print) {
 			for (i = 0; i < ncpus; i++)
 				__atomic_store_n(&cpus[i].snapshot, true, __ATOMIC_RELEASE);
 			for (i = 0; i < ncpus; i++)
 				while (__atomic_load_n(&cpus[i].snapshot, __ATOMIC_ACQUIRE))
 					usleep(1000);
-			report(opts, what, now() - t0, now() - t0);
-			do
-				next_print += opts->interval_ms / 1000.0;
-			while (next_print <= now());
+			report(opts, what, pfmon_now() - t0, pfmon_now() - t0);
+			next_print = pfmon_next_interval(next_print, opts);
 		}
 		usleep(10000);
 	}
@@ -313,7 +302,7 @@ stop:
 	for (i = 0; i < ncpus; i++)
 		failed |= cpus[i].status != 0;
 	if (!failed) {
-		report(opts, what, now() - t0, -1);
+		report(opts, what, pfmon_now() - t0, -1);
 		if (profile && pfmon_profile_report(profile, opts))
 			failed = true;
 	}

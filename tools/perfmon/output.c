@@ -3,10 +3,40 @@
  * Printing counts: a table like perf stat's, CSV or JSON. With several
  * event sets each count also gets its scaled estimate (the count times
  * the time all sets ran over the time its set ran) and that factor.
+ * And the clock of --print-interval.
  */
 #include <string.h>
+#include <time.h>
 
 #include "pfmon.h"
+
+/* Seconds on the monotonic clock. */
+double pfmon_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Milliseconds until @t, rounded up, 0 when it is past (never negative). */
+int pfmon_ms_until(double t)
+{
+	double ms = (t - pfmon_now()) * 1000;
+
+	return ms > 0 ? (int)ms + 1 : 0;
+}
+
+/* The next interval after now: intervals a slow run missed are skipped. */
+double pfmon_next_interval(double next, const struct pfmon_opts *opts)
+{
+	double t = pfmon_now();
+
+	do
+		next += opts->interval_ms / 1000.0;
+	while (next <= t);
+	return next;
+}
 
 /* @v with thousands separators, right-aligned in @width. */
 static void print_grouped(FILE *f, uint64_t v, int width)

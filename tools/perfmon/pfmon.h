@@ -120,6 +120,9 @@ struct pfmon_result {
 
 void pfmon_print(const struct pfmon_opts *opts, const char *what, double seconds,
 		 const struct pfmon_result *res, int nres, double at);
+double pfmon_now(void);
+int pfmon_ms_until(double t);
+double pfmon_next_interval(double next, const struct pfmon_opts *opts);
 
 /* smpl.c */
 struct pfmon_profile;

@@ -221,18 +221,19 @@ static void pfmon_smpl_count(const struct pfmon_ctx *ctx, const struct pfmon_opt
 int pfmon_ctx_read(struct pfmon_ctx *ctx, const struct pfmon_opts *opts,
 		   struct pfmon_counts *counts)
 {
-	struct pfarg_pmd pmds[PFMON_MAX_SETS * PFMON_MAX_EVENTS];
-	int s, i, n = 0;
+	struct pfarg_pmd pmds[PFMON_MAX_EVENTS];
+	int s, i, n;
 
 	memset(counts, 0, sizeof(*counts));
-	for (s = 0; s < opts->nsets; s++)
-		for (i = 0; i < opts->sets[s].nevents; i++)
-			pfmon_pmd(&pmds[n++], s, opts->sets[s].events[i].pmd, 0);
-	if (pfmon_read_pmds(ctx->fd, pmds, n, NULL))
-		return -1;
-	for (s = 0, n = 0; s < opts->nsets; s++)
-		for (i = 0; i < opts->sets[s].nevents; i++)
-			counts->vals[s][i] = pmds[n++].reg_value;
+	for (s = 0; s < opts->nsets; s++) {
+		n = opts->sets[s].nevents;
+		for (i = 0; i < n; i++)
+			pfmon_pmd(&pmds[i], s, opts->sets[s].events[i].pmd, 0);
+		if (pfmon_read_pmds(ctx->fd, pmds, n, NULL))
+			return -1;
+		for (i = 0; i < n; i++)
+			counts->vals[s][i] = pmds[i].reg_value;
+	}
 	pfmon_smpl_count(ctx, opts, counts);
 	return pfmon_ctx_durations(ctx, opts, counts);
 }
