@@ -81,7 +81,8 @@ void pfm_set_reset_pmcs(struct pfm_pmu *pmu, struct pfm_event_set *set)
  * @ctx: the context
  * @id: the set id
  *
- * Context: ctx->mutex held.
+ * Context: ctx->mutex or ctx->sets_lock held (the active set is always
+ * one of the listed sets).
  * Return: the set, or NULL.
  */
 struct pfm_event_set *pfm_set_find(struct pfm_context *ctx, u16 id)

@@ -127,14 +127,10 @@ int pfm_view_mmap(struct pfm_context *ctx, struct vm_area_struct *vma)
 	    id >= PFM_MAX_NUM_SETS || vma_pages(vma) != 1 || (vma->vm_flags & VM_WRITE))
 		return -EINVAL;
 	spin_lock(&ctx->sets_lock);
-	list_for_each_entry(set, &ctx->sets, list) {
-		if (set->id < id)
-			continue;
-		if (set->id == id && set->view_page) {
-			page = set->view_page;
-			get_page(page);
-		}
-		break;
+	set = pfm_set_find(ctx, id);
+	if (set && set->view_page) {
+		page = set->view_page;
+		get_page(page);
 	}
 	spin_unlock(&ctx->sets_lock);
 	if (!page)
