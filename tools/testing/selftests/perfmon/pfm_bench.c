@@ -146,7 +146,10 @@ static void bench_env_init(void)
 	env.native = !strcmp(model, "armv8_pmuv3\n");
 	if (env.pfm && !env.native && strcmp(model, "perf_events\n"))
 		env.pfm = 0;
+#if defined(__aarch64__)
+	/* a raw event number means an Armv8 event only on arm64 */
 	env.perf = perf_takes(PERF_TYPE_RAW, armv8_events[1]);
+#endif
 	env.armv8 = env.native || env.perf;
 	if (env.armv8) {
 		env.type = PERF_TYPE_RAW;
