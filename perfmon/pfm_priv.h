@@ -41,9 +41,16 @@
 #define PFM_PMD_FAST_ARG	4
 
 /*
- * The stack buffers that receive a call's vector or argument are filled
- * from user space before anything reads them: CONFIG_INIT_STACK_ALL_*
- * need not clear them at every call.
+ * pfm_read_pmds() reads and writes only the first 48 bytes of an entry,
+ * reg_num to reg_ovfl_switch_cnt; the rest comes back unchanged.
+ */
+#define PFM_PMD_READ_HEAD	offsetof(struct pfarg_pmd, reg_reset_pmds)
+
+/*
+ * The stack buffers that receive a call's vector, argument or preamble
+ * state are written before anything reads them (the parts of a vector
+ * that are not copied in are never read): CONFIG_INIT_STACK_ALL_* need
+ * not clear them at every call.
  */
 #if __has_attribute(__uninitialized__)
 #define __pfm_noinit		__attribute__((__uninitialized__))

@@ -82,6 +82,9 @@ static_assert(sizeof(struct pfarg_start) <= PFM_FAST_BYTES);
  *	thread ptrace-stopped by the caller (check 11)
  * @cpu_check: system-wide contexts in L or M need the bound CPU (check 10)
  * @esize: size of one vector entry, 0 for non-vector calls
+ * @head: vector calls that use only the first @head bytes of each entry
+ *	(less than @esize): the bytes copied in and back per entry; 0 copies
+ *	whole entries
  * @fast: entries copied on the stack
  * @argsize: non-vector calls: size of an optional input structure, copied
  *	after the descriptor lookup (check 4)
@@ -92,6 +95,7 @@ struct pfm_cmd {
 	u8		need_stop;
 	bool		cpu_check;
 	unsigned short	esize;
+	unsigned short	head;
 	unsigned short	fast;
 	unsigned short	argsize;
 	int		(*vec_op)(struct pfm_context *ctx, void *vec, int count);
@@ -100,30 +104,48 @@ struct pfm_cmd {
 #define PFM_ST_ALL	(PFM_ST_U | PFM_ST_L | PFM_ST_M)
 
 static const struct pfm_cmd pfm_cmd_write_pmcs = {
-	PFM_ST_ALL, PFM_ST_L, true, sizeof(struct pfarg_pmc), PFM_PMC_FAST_ARG, 0,
-	__pfm_write_pmcs };
+	.allowed = PFM_ST_ALL, .need_stop = PFM_ST_L, .cpu_check = true,
+	.esize = sizeof(struct pfarg_pmc), .fast = PFM_PMC_FAST_ARG,
+	.vec_op = __pfm_write_pmcs,
+};
 static const struct pfm_cmd pfm_cmd_write_pmds = {
-	PFM_ST_ALL, PFM_ST_L, true, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG, 0,
-	__pfm_write_pmds };
+	.allowed = PFM_ST_ALL, .need_stop = PFM_ST_L, .cpu_check = true,
+	.esize = sizeof(struct pfarg_pmd), .fast = PFM_PMD_FAST_ARG,
+	.vec_op = __pfm_write_pmds,
+};
 static const struct pfm_cmd pfm_cmd_read_pmds = {
-	PFM_ST_ALL, PFM_ST_L, true, sizeof(struct pfarg_pmd), PFM_PMD_FAST_ARG, 0,
-	__pfm_read_pmds };
-static const struct pfm_cmd pfm_cmd_load = { PFM_ST_U, 0, false, 0, 0 };
+	.allowed = PFM_ST_ALL, .need_stop = PFM_ST_L, .cpu_check = true,
+	.esize = sizeof(struct pfarg_pmd), .head = PFM_PMD_READ_HEAD,
+	.fast = PFM_PMD_FAST_ARG, .vec_op = __pfm_read_pmds,
+};
+static const struct pfm_cmd pfm_cmd_load = { .allowed = PFM_ST_U };
 static const struct pfm_cmd pfm_cmd_start = {
-	PFM_ST_ALL, PFM_ST_L, true, 0, 0, sizeof(struct pfarg_start) };
-static const struct pfm_cmd pfm_cmd_stop = { PFM_ST_ALL, PFM_ST_L, true, 0, 0 };
-static const struct pfm_cmd pfm_cmd_restart = { PFM_ST_ALL, 0, true, 0, 0 };
+	.allowed = PFM_ST_ALL, .need_stop = PFM_ST_L, .cpu_check = true,
+	.argsize = sizeof(struct pfarg_start),
+};
+static const struct pfm_cmd pfm_cmd_stop = {
+	.allowed = PFM_ST_ALL, .need_stop = PFM_ST_L, .cpu_check = true,
+};
+static const struct pfm_cmd pfm_cmd_restart = { .allowed = PFM_ST_ALL, .cpu_check = true };
 static const struct pfm_cmd pfm_cmd_create_sets = {
-	PFM_ST_U, 0, true, sizeof(struct pfarg_setdesc), 0, 0, __pfm_create_evtsets };
+	.allowed = PFM_ST_U, .cpu_check = true,
+	.esize = sizeof(struct pfarg_setdesc), .vec_op = __pfm_create_evtsets,
+};
 static const struct pfm_cmd pfm_cmd_getinfo_sets = {
-	PFM_ST_ALL, 0, true, sizeof(struct pfarg_setinfo), 0, 0, __pfm_getinfo_evtsets };
+	.allowed = PFM_ST_ALL, .cpu_check = true,
+	.esize = sizeof(struct pfarg_setinfo), .vec_op = __pfm_getinfo_evtsets,
+};
 static const struct pfm_cmd pfm_cmd_delete_sets = {
-	PFM_ST_U, 0, true, sizeof(struct pfarg_setdesc), 0, 0, __pfm_delete_evtsets };
+	.allowed = PFM_ST_U, .cpu_check = true,
+	.esize = sizeof(struct pfarg_setdesc), .vec_op = __pfm_delete_evtsets,
+};
 static const struct pfm_cmd pfm_cmd_unload = {
-	PFM_ST_ALL, PFM_ST_L | PFM_ST_M, true, 0, 0 };
+	.allowed = PFM_ST_ALL, .need_stop = PFM_ST_L | PFM_ST_M, .cpu_check = true,
+};
 
 /**
  * struct pfm_call - one call in progress
+ * @cmd: the call
  * @f: the descriptor reference
  * @ctx: the context, with ctx->mutex held after pfm_call_begin()
  * @vec: the kernel copy of the vector (NULL when count is 0)
@@ -134,6 +156,7 @@ static const struct pfm_cmd pfm_cmd_unload = {
  * @fd: the descriptor number, for debug messages
  */
 struct pfm_call {
+	const struct pfm_cmd	*cmd;
 	struct fd		f;
 	struct pfm_context	*ctx;
 	void			*vec;
@@ -200,6 +223,43 @@ VISIBLE_IF_KUNIT bool pfm_vector_too_big(int count, size_t esize, unsigned int f
 EXPORT_SYMBOL_IF_KUNIT(pfm_vector_too_big);
 
 /*
+ * Vector copies. A call with a @cmd->head copies only that many bytes at
+ * the start of each entry, in and back; the rest of an entry would come
+ * back unchanged. An entry is smaller than a page, so the heads touch
+ * every page of the vector except perhaps the one holding its last byte;
+ * that byte is copied too, and an unreadable or unwritable vector fails
+ * with EFAULT exactly as a whole copy would. The kernel copy's other
+ * bytes are neither read nor copied back.
+ */
+static_assert(sizeof(struct pfarg_pmd) <= PAGE_SIZE);
+
+static int pfm_vec_copy_in(const struct pfm_cmd *cmd, void *vec,
+			   const void __user *ubuf, size_t size)
+{
+	size_t off;
+
+	if (!cmd->head)
+		return copy_from_user(vec, ubuf, size) ? -EFAULT : 0;
+	for (off = 0; off < size; off += cmd->esize)
+		if (copy_from_user(vec + off, ubuf + off, cmd->head))
+			return -EFAULT;
+	return get_user(*(u8 *)(vec + size - 1), (const u8 __user *)ubuf + size - 1);
+}
+
+static int pfm_vec_copy_out(const struct pfm_cmd *cmd, void __user *ubuf,
+			    const void *vec, size_t size)
+{
+	size_t off;
+
+	if (!cmd->head)
+		return copy_to_user(ubuf, vec, size) ? -EFAULT : 0;
+	for (off = 0; off < size; off += cmd->esize)
+		if (copy_to_user(ubuf + off, vec + off, cmd->head))
+			return -EFAULT;
+	return put_user(*(const u8 *)(vec + size - 1), (u8 __user *)ubuf + size - 1);
+}
+
+/*
  * The common preamble. @ubuf/@count describe the vector of a vector call,
  * or @ubuf the optional input structure of a non-vector call; @fast is a
  * stack buffer that receives small vectors (PFM_FAST_BYTES) or the input
@@ -210,8 +270,7 @@ static int pfm_call_begin(struct pfm_call *c, const struct pfm_cmd *cmd, int fd,
 {
 	int ret;
 
-	memset(c, 0, sizeof(*c));
-	c->fd = fd;
+	*c = (struct pfm_call){ .cmd = cmd, .fd = fd };
 	if (cmd->esize && pfm_count_invalid(count, cmd->esize))
 		return -EINVAL;
 	c->ctx = pfm_ctx_from_fd(fd, &c->f);
@@ -238,8 +297,8 @@ static int pfm_call_begin(struct pfm_call *c, const struct pfm_cmd *cmd, int fd,
 			if (!c->vec)
 				goto out_fdput;
 		}
-		ret = -EFAULT;
-		if (copy_from_user(c->vec, ubuf, c->size))
+		ret = pfm_vec_copy_in(cmd, c->vec, ubuf, c->size);
+		if (ret)
 			goto out_free;
 	}
 	/*
@@ -275,7 +334,7 @@ static int pfm_call_end(struct pfm_call *c, void __user *ubuf, void *fast, int r
 	mutex_unlock(&c->ctx->mutex);
 	if (c->pinned)
 		migrate_enable();
-	if (c->copied && copy_to_user(ubuf, c->vec, c->size))
+	if (c->copied && pfm_vec_copy_out(c->cmd, ubuf, c->vec, c->size))
 		ret = -EFAULT;
 	if (ret)
 		PFM_DBG("fd %d: error %d", c->fd, ret);
@@ -289,7 +348,7 @@ static int pfm_call_end(struct pfm_call *c, void __user *ubuf, void *fast, int r
 static int pfm_vector_call(const struct pfm_cmd *cmd, int fd, void __user *ureq, int count)
 {
 	u64 fast[PFM_FAST_BYTES / sizeof(u64)] __pfm_noinit;
-	struct pfm_call c;
+	struct pfm_call c __pfm_noinit;
 	int ret;
 
 	ret = pfm_call_begin(&c, cmd, fd, ureq, count, fast);
@@ -411,7 +470,7 @@ SYSCALL_DEFINE3(pfm_read_pmds, int, fd, struct pfarg_pmd __user *, ureq, int, co
 SYSCALL_DEFINE2(pfm_load_context, int, fd, struct pfarg_load __user *, ureq)
 {
 	struct pfarg_load req;
-	struct pfm_call c;
+	struct pfm_call c __pfm_noinit;
 	int ret;
 
 	if (copy_from_user(&req, ureq, sizeof(req)))
@@ -426,7 +485,7 @@ SYSCALL_DEFINE2(pfm_load_context, int, fd, struct pfarg_load __user *, ureq)
 SYSCALL_DEFINE2(pfm_start, int, fd, struct pfarg_start __user *, ureq)
 {
 	struct pfarg_start req __pfm_noinit;
-	struct pfm_call c;
+	struct pfm_call c __pfm_noinit;
 	int ret;
 
 	ret = pfm_call_begin(&c, &pfm_cmd_start, fd, ureq, 0, &req);
@@ -438,7 +497,7 @@ SYSCALL_DEFINE2(pfm_start, int, fd, struct pfarg_start __user *, ureq)
 
 SYSCALL_DEFINE1(pfm_stop, int, fd)
 {
-	struct pfm_call c;
+	struct pfm_call c __pfm_noinit;
 	int ret;
 
 	ret = pfm_call_begin(&c, &pfm_cmd_stop, fd, NULL, 0, NULL);
@@ -450,7 +509,7 @@ SYSCALL_DEFINE1(pfm_stop, int, fd)
 
 SYSCALL_DEFINE1(pfm_restart, int, fd)
 {
-	struct pfm_call c;
+	struct pfm_call c __pfm_noinit;
 	int ret;
 
 	ret = pfm_call_begin(&c, &pfm_cmd_restart, fd, NULL, 0, NULL);
@@ -477,7 +536,7 @@ SYSCALL_DEFINE3(pfm_delete_evtsets, int, fd, struct pfarg_setdesc __user *, ureq
 
 SYSCALL_DEFINE1(pfm_unload_context, int, fd)
 {
-	struct pfm_call c;
+	struct pfm_call c __pfm_noinit;
 	int ret;
 
 	ret = pfm_call_begin(&c, &pfm_cmd_unload, fd, NULL, 0, NULL);

@@ -264,6 +264,103 @@ TEST_F(err, register_errors)
 	EXPECT_TRUE(works(self->fd));
 }
 
+/* Fill @n entries with 0xa5 and make them read PMD @num of set 0. */
+static void fill_reads(struct pfarg_pmd *v, int n, int num)
+{
+	int i;
+
+	memset(v, 0xa5, n * sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].reg_num = num;
+		v[i].reg_set = 0;
+		v[i].reg_flags = 0;
+	}
+}
+
+/* Bytes 48..175 of @e (reg_reset_pmds onwards) still hold 0xa5. */
+static int tail_kept(const struct pfarg_pmd *e)
+{
+	const unsigned char *b = (const void *)e;
+	size_t i;
+
+	for (i = offsetof(struct pfarg_pmd, reg_reset_pmds); i < sizeof(*e); i++)
+		if (b[i] != 0xa5)
+			return 0;
+	return 1;
+}
+
+/*
+ * pfm_read_pmds() returns only the first 48 bytes of an entry; the rest
+ * comes back unchanged, and the whole vector must still be readable and
+ * writable: a vector whose last bytes lie in an unmapped or read-only
+ * page fails with EFAULT, on the stack-copied path (up to 4 entries) and
+ * on the allocated one.
+ */
+TEST_F(err, read_vector_pages)
+{
+	if (_metadata->skip)	/* fixture setup skipped */
+		return;
+	uint64_t apmcs[PFM_PMC_BV], apmds[PFM_PMD_BV];
+	struct pfarg_pmd pmd = { .reg_num = 0, .reg_value = 42 };
+	long page = sysconf(_SC_PAGESIZE);
+	static const int counts[] = { 1, 2, 6 };
+	struct pfarg_pmd *v;
+	unsigned char *map;
+	unsigned int c;
+	int i, n, bad_pmd;
+
+	ASSERT_EQ(0, avail_regs(self->fd, apmcs, apmds));
+	bad_pmd = find_reg(apmds, 0);
+	ASSERT_LT(0, bad_pmd);
+	ASSERT_EQ(0, pfm_write_pmds(self->fd, &pmd, 1));
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	for (c = 0; c < ARRAY_SIZE(counts); c++) {
+		n = counts[c];
+		/* the last entry's first 64 bytes end the first page */
+		v = (void *)(map + page + 64 - n * (long)sizeof(*v));
+		TH_LOG("%d entries", n);
+		ASSERT_EQ(0, mprotect(map + page, page, PROT_READ | PROT_WRITE));
+		fill_reads(v, n, 0);
+		ASSERT_EQ(0, pfm_read_pmds(self->fd, v, n));
+		for (i = 0; i < n; i++) {
+			EXPECT_EQ(42, v[i].reg_value);
+			EXPECT_EQ(42, v[i].reg_last_reset_val);
+			EXPECT_EQ(0, v[i].reg_flags);
+			EXPECT_TRUE(tail_kept(&v[i]));
+		}
+		/* a failing entry: it and the later ones keep their other bytes */
+		fill_reads(v, n, 0);
+		v[0].reg_num = bad_pmd;
+		EXPECT_EQ(-1, pfm_read_pmds(self->fd, v, n));
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(PFM_REG_RETFL_NOTAVAIL, v[0].reg_flags);
+		EXPECT_EQ(0xa5a5a5a5a5a5a5a5ULL, v[0].reg_value);
+		for (i = 0; i < n; i++)
+			EXPECT_TRUE(tail_kept(&v[i]));
+		if (n > 1)
+			EXPECT_EQ(0xa5a5a5a5a5a5a5a5ULL, v[n - 1].reg_value);
+		/* the last 112 bytes unreadable, then read-only */
+		fill_reads(v, n, 0);
+		ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
+		EXPECT_EQ(-1, pfm_read_pmds(self->fd, v, n));
+		EXPECT_EQ(EFAULT, errno);
+		ASSERT_EQ(0, mprotect(map + page, page, PROT_READ));
+		EXPECT_EQ(-1, pfm_read_pmds(self->fd, v, n));
+		EXPECT_EQ(EFAULT, errno);
+	}
+	/* the second entry wholly in an unmapped page */
+	v = (void *)(map + page - sizeof(*v));
+	ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
+	fill_reads(v, 1, 0);
+	EXPECT_EQ(-1, pfm_read_pmds(self->fd, v, 2));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, pfm_read_pmds(self->fd, v, 1));
+	EXPECT_EQ(42, v->reg_value);
+	munmap(map, 2 * page);
+	EXPECT_TRUE(works(self->fd));
+}
+
 /* Reserved PMC bits are replaced by the default, not refused. */
 TEST_F(err, reserved_bits)
 {
