@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # build-userland.sh ARCH KIND: build the guest's initramfs,
 # build/userland/ARCH/KIND.cpio, KIND being
-#   tests      the perfmon kselftests and pfmon (static) and the
-#              KUnit-capable init
+#   tests      the perfmon kselftests (64-bit, and some of them 32-bit
+#              as NAME_32) and pfmon, static, and the KUnit-capable init
 #   selfcheck  a guest whose tests fail in known ways (scripts/selfcheck.sh)
 # Kernel headers come from the ARCH-release build (make headers).
 set -euo pipefail
@@ -36,6 +36,24 @@ build_selftests() {
 	CFLAGS="-static" LDFLAGS="-static" make -s -C "$kst/perfmon" \
 		OUTPUT="$out/selftests" CROSS_COMPILE="$cross" \
 		KHDR_INCLUDES="-isystem $hdrs" >&2
+}
+
+# The same kselftests for 32-bit callers (i386 on x86_64, AArch32 on
+# arm64), against the cross C library's headers plus the two perfmon2
+# UAPI headers. The harness's pointer comparisons cast pointers to
+# intmax_t, which 32-bit compilers warn about.
+COMPAT_TESTS="errors_test count_test notify_test sets_test smpl_test"
+build_selftests32() {
+	local cross32 hdr32=$out/hdr32
+	case "$arch" in
+	x86_64) cross32=i686-linux-gnu- ;;
+	arm64) cross32=arm-linux-gnueabihf- ;;
+	esac
+	mkdir -p "$out/selftests32" "$hdr32/linux"
+	cp "$hdrs/linux/perfmon.h" "$hdrs/linux/perfmon_dfl_smpl.h" "$hdr32/linux/"
+	CFLAGS="-static -Wno-pointer-to-int-cast" LDFLAGS="-static" make -s -C "$kst/perfmon" \
+		OUTPUT="$out/selftests32" CROSS_COMPILE="$cross32" \
+		KHDR_INCLUDES="-isystem $hdr32" >&2
 }
 
 # pfmon and libpfmon (tools/perfmon), static, with libpfm4 and libelf.
@@ -98,16 +116,23 @@ build_doc_example() {
 case $kind in
 tests)
 	build_selftests
+	build_selftests32
 	build_pfmon
 	build_doc_example
 	: > "$list"
 	for p in $(selftest_progs) doc_example_test; do
 		echo "$p $tmo" >> "$list"
 	done
+	for p in $COMPAT_TESTS; do
+		echo "${p}_32 $tmo" >> "$list"
+	done
 	{
 		cpio_list "$list"
 		for p in $(selftest_progs); do
 			echo "file /tests/$p $out/selftests/$p 0755 0 0"
+		done
+		for p in $COMPAT_TESTS; do
+			echo "file /tests/${p}_32 $out/selftests32/$p 0755 0 0"
 		done
 		echo "dir /tests/bin 0755 0 0"
 		echo "file /tests/bin/pfmon_work $out/selftests/pfmon_work 0755 0 0"

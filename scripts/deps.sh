@@ -13,6 +13,8 @@ PACKAGES=(
 	qemu-system-x86 qemu-system-arm busybox-static
 	# arm64 cross build and user space
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	# 32-bit test programs: i386 on x86_64, AArch32 on arm64
+	gcc-i686-linux-gnu libc6-dev-i386-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	# pfmon: event names, ELF symbols (static libraries)
 	libpfm4-dev libelf-dev zlib1g-dev
 )
