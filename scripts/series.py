@@ -246,6 +246,13 @@ def generate(pristine, outdir):
                 for name in files:
                     src = os.path.join(root, name)
                     copy_file(src, os.path.join(repo, os.path.relpath(src, states[k])))
+            # The copies keep their modification times, which two states
+            # can share (coarse clock) for a change of the same size: an
+            # index from the previous state would take such a file as
+            # unchanged. A fresh index hashes every file.
+            index = os.path.join(repo, ".git", "index")
+            if os.path.exists(index):
+                os.unlink(index)
             git(repo, "add", "-A", env=env)
             if p is None:
                 msg = "pristine files touched by the series\n"
