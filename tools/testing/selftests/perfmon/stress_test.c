@@ -164,6 +164,13 @@ static int controller_fd[CONTROLLERS];
 static int probing;
 
 /*
+ * Every child is forked before any context exists: a child forked later
+ * would inherit another controller's descriptors, and that controller's
+ * close would not release its context (it stays loaded: EEXIST).
+ */
+static pthread_barrier_t forked;
+
+/*
  * Errors a call on somebody else's context may return while it is being
  * loaded, unloaded and closed under it: gone (EBADF), not stopped by
  * this thread (ESRCH), in a state that does not allow it (EBUSY), or
@@ -322,8 +329,6 @@ static void *controller(void *arg)
 	pid_t pid;
 
 	pid = fork();
-	if (pid < 0)
-		return (void *)1L;
 	if (!pid) {
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) || raise(SIGSTOP))
 			_exit(1);
@@ -332,8 +337,11 @@ static void *controller(void *arg)
 			__atomic_fetch_add(&progress[id], 1, __ATOMIC_RELAXED);
 		}
 	}
-	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
+	if (pid < 0 || waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
 		ret = 1;
+	pthread_barrier_wait(&forked);
+	if (pid < 0)
+		return (void *)ret;
 	for (i = 0; !ret && i < 60; i++) {
 		step = controller_round(id, pid, i % 4);
 		if (step)
@@ -361,6 +369,7 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, STRESS_TIMEOUT)
 	ASSERT_NE(MAP_FAILED, progress);
 	for (i = 0; i < CONTROLLERS; i++)
 		controller_fd[i] = -1;
+	ASSERT_EQ(0, pthread_barrier_init(&forked, NULL, CONTROLLERS));
 	probing = 1;
 	ASSERT_EQ(0, pthread_create(&probe, NULL, prober, NULL));
 	for (i = 0; i < CONTROLLERS; i++)
@@ -375,6 +384,7 @@ TEST_F_TIMEOUT(stress, concurrent_controllers, STRESS_TIMEOUT)
 	ASSERT_EQ(0, pthread_join(probe, &ret));
 	EXPECT_EQ(0, (long)ret) TH_LOG("unexpected errors from calls on others' contexts");
 	munmap(progress, CONTROLLERS * sizeof(*progress));
+	pthread_barrier_destroy(&forked);
 	EXPECT_EQ(0, pfm_sysfs_long("task_sessions_count"));
 }
 
