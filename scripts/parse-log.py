@@ -25,7 +25,9 @@ TAP = re.compile(r"^(not )?ok (\d+)\s*-?\s*([^#]*?)\s*(#\s*(SKIP|TODO|skip|todo)
 PLAN = re.compile(r"^1\.\.(\d+)")
 SUBTEST = re.compile(r"^# Subtest: (\S+)")
 MARK = re.compile(r"^@@PFM (\S+)\s*(.*)$")
+END = re.compile(r"^(\S+) rc=(\d+)(?: secs=(\d+))?$")
 RUN = re.compile(r"^#\s+RUN\s+(\S+) \.\.\.")
+VERDICT = re.compile(r"^#\s+(OK|FAIL|SKIP|XFAIL|XPASS)\s+\S+$")
 
 # Kernel messages that mean the run is not clean. Matched against
 # kernel (timestamped) console lines.
@@ -63,8 +65,9 @@ def read_lines(path):
 
 
 def split_log(lines):
-    """Return (kernel lines, {program: (user lines, rc)}, markers seen)."""
-    kernel, programs, markers = [], {}, []
+    """Return (kernel lines, {program: (user lines, rc)}, markers seen,
+    {program: seconds on the guest's clock})."""
+    kernel, programs, markers, durations = [], {}, [], {}
     current = None
     for raw in lines:
         if TSTAMP.match(raw):
@@ -77,15 +80,17 @@ def split_log(lines):
                 current = m.group(2).strip()
                 programs[current] = ([], None)
             elif m.group(1) == "TEST-END":
-                name, _, rc = m.group(2).partition(" rc=")
-                name = name.strip()
+                em = END.match(m.group(2).strip())
+                name = em.group(1) if em else m.group(2).strip()
                 out = programs.get(name, ([], None))[0]
-                programs[name] = (out, int(rc) if rc.strip().isdigit() else None)
+                programs[name] = (out, int(em.group(2)) if em else None)
+                if em and em.group(3):
+                    durations[name] = int(em.group(3))
                 current = None
             continue
         if current is not None:
             programs[current][0].append(raw)
-    return kernel, programs, markers
+    return kernel, programs, markers, durations
 
 
 def judge_program(v, name, out, rc):
@@ -98,6 +103,7 @@ def judge_program(v, name, out, rc):
     plan, results = None, 0
     failed_cases = 0
     running = None
+    diag = []   # the harness's messages since the case's RUN line
     for line in out:
         pm = PLAN.match(line)
         if pm and plan is None:
@@ -106,9 +112,12 @@ def judge_program(v, name, out, rc):
         rm = RUN.match(line)
         if rm:
             running = rm.group(1)
+            diag = []
             continue
         tm = TAP.match(line)
         if not tm:
+            if line.startswith("#") and not VERDICT.match(line):
+                diag.append(line.lstrip("# ").strip())
             continue
         results += 1
         # the harness names skipped cases only in their RUN line
@@ -120,9 +129,12 @@ def judge_program(v, name, out, rc):
             v.add("SKIP", f"{name}.{case}", reason)
         elif tm.group(1):
             failed_cases += 1
-            v.add("FAIL", f"{name}.{case}", "not ok")
+            # the last messages say what failed (assertion, TH_LOG, timeout)
+            why = " | ".join(d for d in diag[-3:] if d)
+            v.add("FAIL", f"{name}.{case}", f"not ok: {why[:400]}" if why else "not ok")
         else:
             v.add("PASS", f"{name}.{case}")
+        diag = []
     if plan is None:
         v.add("FAIL", name, f"no TAP plan in its output (exit status {rc})")
     elif results != plan:
@@ -205,7 +217,7 @@ def main():
     except OSError as e:
         v.add("FAIL", "boot", f"no console log: {e}")
         lines = []
-    kernel, programs, markers = split_log(lines)
+    kernel, programs, markers, durations = split_log(lines)
     kinds = [m[0] for m in markers]
 
     if "BOOT" not in kinds:
@@ -241,6 +253,10 @@ def main():
     npass = sum(1 for r in v.rows if r[0] == "PASS")
     nskip = sum(1 for r in v.rows if r[0] == "SKIP")
     print(f"  {a.group}: {npass} passed, {v.failed} failed, {nskip} skipped")
+    if durations:
+        slow = sorted(durations.items(), key=lambda d: -d[1])[:4]
+        print(f"  {a.group}: longest programs (guest clock): " +
+              ", ".join(f"{n} {s} s" for n, s in slow))
     if a.results:
         with open(a.results, "a") as f:
             for status, name, detail in v.rows:

@@ -3,8 +3,8 @@
 # selfcheck.sh ARCH: prove that the runner can fail. Boot the ARCH-release
 # kernel with a guest where one kselftest case fails, one listed test is
 # missing and one test makes the kernel WARN (LKDTM), and check that the
-# runner reports each of them and exits non-zero, while the good test
-# next to them still passes.
+# runner reports each of them (the failed case with the harness's message)
+# and exits non-zero, while the good test next to them still passes.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -38,6 +38,7 @@ else
 	failures=$((failures + 1))
 fi
 expect failed-case '^FAIL\tselfcheck/selfcheck_fail\.global\.fails_on_purpose\t'
+expect failure-says-why '^FAIL\tselfcheck/selfcheck_fail\.global\.fails_on_purpose\tnot ok: \S*selfcheck_fail\.c:\d+:fails_on_purpose:Expected 3 \(3\) == 1 \+ 1 \(2\)'
 expect missing-test '^FAIL\tselfcheck/selfcheck_missing\tmissing'
 expect kernel-warn '^FAIL\tselfcheck/kernel-log\tsplat: .*WARNING:'
 expect good-case-passes '^PASS\tselfcheck/selfcheck_fail\.global\.passes\t'
