@@ -53,7 +53,8 @@ build_selftests32() {
 	cp "$hdrs/linux/perfmon.h" "$hdrs/linux/perfmon_dfl_smpl.h" "$hdr32/linux/"
 	CFLAGS="-static -Wno-pointer-to-int-cast" LDFLAGS="-static" make -s -C "$kst/perfmon" \
 		OUTPUT="$out/selftests32" CROSS_COMPILE="$cross32" \
-		KHDR_INCLUDES="-isystem $hdr32" >&2
+		KHDR_INCLUDES="-isystem $hdr32" \
+		$(printf "$out/selftests32/%s " $COMPAT_TESTS) >&2
 }
 
 # pfmon and libpfmon (tools/perfmon), static, with libpfm4 and libelf.
@@ -119,15 +120,17 @@ tests)
 	build_selftests32
 	build_pfmon
 	build_doc_example
-	: > "$list"
+	: > "$out/native.list"
 	for p in $(selftest_progs) doc_example_test; do
-		echo "$p $tmo" >> "$list"
+		echo "$p $tmo" >> "$out/native.list"
 	done
+	cp "$out/native.list" "$list"
 	for p in $COMPAT_TESTS; do
 		echo "${p}_32 $tmo" >> "$list"
 	done
 	{
 		cpio_list "$list"
+		echo "file /tests/native.list $out/native.list 0644 0 0"
 		for p in $(selftest_progs); do
 			echo "file /tests/$p $out/selftests/$p 0755 0 0"
 		done
