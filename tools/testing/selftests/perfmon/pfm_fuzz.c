@@ -11,7 +11,8 @@
  *            [--replay FILE]
  *
  * Without --replay it makes two passes, reported in TAP: one as root and
- * one as uid 65534, each of --calls steps (default 50000) within
+ * one as uid 65534, each of --calls steps (default 50000, or
+ * $PFM_FUZZ_CALLS, which the test guest's pfm.fuzz_calls= sets) within
  * --seconds (default 75, or $PFM_FUZZ_SECONDS, which the test guest's
  * pfm.fuzz_seconds= sets, without a step limit). Each pass prints how many
  * steps it made.
@@ -613,6 +614,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (getenv("PFM_FUZZ_CALLS") && strtoull(getenv("PFM_FUZZ_CALLS"), NULL, 0) > 0)
+		calls = strtoull(getenv("PFM_FUZZ_CALLS"), NULL, 0);
 	if (getenv("PFM_FUZZ_SECONDS") && strtol(getenv("PFM_FUZZ_SECONDS"), NULL, 0) > 0) {
 		seconds = strtol(getenv("PFM_FUZZ_SECONDS"), NULL, 0);
 		calls = ~0ULL;
